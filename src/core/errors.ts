@@ -1,0 +1,94 @@
+import type { CredentialSource } from './credential';
+import { describeSource } from './credential';
+
+/** Base of every error the extension shows; `message` is written for the user and never holds a secret. */
+export class CmdopError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotSignedInError extends CmdopError {
+  constructor() {
+    super('Not signed in to CMDOP. Run "CMDOP: Sign In" or add a fleet API key with "CMDOP: Add Fleet API Key".');
+  }
+}
+
+/** A credential was refused or unusable; the message always names where it came from. */
+export class CredentialRefusedError extends CmdopError {
+  constructor(
+    readonly source: CredentialSource,
+    readonly reason: string,
+  ) {
+    super(`${describeSource(source)} was refused: ${reason}`);
+  }
+}
+
+export class InvalidApiKeyFormatError extends CmdopError {
+  constructor(origin: string) {
+    super(`${origin} is not a CMDOP fleet API key: keys start with "cmdop_". Copy the key again from the fleet's settings in the CMDOP cabinet.`);
+  }
+}
+
+export class DeviceFlowError extends CmdopError {
+  constructor(
+    readonly reason: 'denied' | 'expired' | 'cancelled' | 'failed',
+    detail?: string,
+  ) {
+    super(DeviceFlowError.messageFor(reason, detail));
+  }
+
+  private static messageFor(reason: DeviceFlowError['reason'], detail?: string): string {
+    switch (reason) {
+      case 'denied':
+        return 'Sign-in was denied in the browser. Run "CMDOP: Sign In" again to retry.';
+      case 'expired':
+        return 'The sign-in code expired before it was approved. Run "CMDOP: Sign In" again for a new code.';
+      case 'cancelled':
+        return 'Sign-in was cancelled.';
+      case 'failed':
+        return `Sign-in failed: ${detail ?? 'unknown error'}.`;
+    }
+  }
+}
+
+/** The refresh token no longer works (revoked or expired): the session is gone and the user must sign in again. */
+export class SessionExpiredError extends CmdopError {
+  constructor(detail: string) {
+    super(`Your CMDOP session ended (${detail}). Sign in again.`);
+  }
+}
+
+export class ServerUnreachableError extends CmdopError {
+  constructor(what: string, address: string, detail: string) {
+    super(`Cannot reach the CMDOP ${what} at ${address}: ${detail}. Check the "cmdop.endpoints" setting and your network.`);
+  }
+}
+
+/** Refusing to send a fleet's credential anywhere but that fleet's own server. */
+export class CrossFleetCredentialError extends CmdopError {
+  constructor(source: CredentialSource, keyFleet: string, targetFleet: string) {
+    super(
+      `${describeSource(source)} belongs to fleet "${keyFleet}" and is not sent to fleet "${targetFleet}". ` +
+        `Add a key for "${targetFleet}" or sign in with an account that is a member of it.`,
+    );
+  }
+}
+
+export class ApiError extends CmdopError {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class LegacyFileError extends CmdopError {}
+
+export class NoCredentialForFleetError extends CmdopError {
+  constructor(readonly fleet: string) {
+    super(`No credential can reach fleet "${fleet}": add its API key ("CMDOP: Add Fleet API Key") or sign in with an account that is a member of it.`);
+  }
+}

@@ -1,0 +1,105 @@
+import { type ApiKeyCredential, type Credential, looksLikeApiKey } from './credential';
+import { InvalidApiKeyFormatError, NoCredentialForFleetError, NotSignedInError } from './errors';
+import type { StoredKeyInfo } from './fleetKeys';
+
+export interface ResolverSources {
+  /** The extension host's environment; only CMDOP_API_KEY is read. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The `cmdop.fleet` setting (fleet name or id), if any. */
+  settingFleet(): string | undefined;
+  activeFleetId(): string | undefined;
+  keys: {
+    find(fleetIdOrName: string): StoredKeyInfo | undefined;
+    secretFor(fleetId: string): Promise<string | undefined>;
+  };
+  /** Imports a legacy ssh_workspaces.json once; returns the key that became usable, if any. */
+  legacy: { importOnce(): Promise<{ fleetId: string; secret: string } | undefined> };
+  oauth: { session(): Promise<{ accessToken: string; account: string; fleetIds: string[] } | undefined> };
+  /** The fleet an env or explicit key belongs to, as the server reports it. */
+  keyFleet(secret: string): Promise<string>;
+}
+
+export interface ResolveRequest {
+  /** A key passed explicitly by a command invocation (automation, tasks). */
+  explicitKey?: string;
+  /**
+   * The fleet the call goes to. When set, credentials bound to another fleet are skipped, so a fleet's
+   * key is never sent to another fleet's server. When unset, the winner decides the fleet.
+   */
+  fleetId?: string;
+}
+
+export interface Resolution {
+  credential: Credential;
+  /** Why each earlier step did not win, for the log; never holds a secret. */
+  skipped: string[];
+}
+
+/**
+ * Picks the credential for a call, in the order of the CMDOP CLI's resolver:
+ * explicit key > CMDOP_API_KEY > the cmdop.fleet setting's stored key > the active fleet's stored key
+ * > one-shot legacy import > OAuth session.
+ */
+export async function resolveCredential(sources: ResolverSources, request: ResolveRequest = {}): Promise<Resolution> {
+  const skipped: string[] = [];
+  const found = (credential: Credential): Resolution => ({ credential, skipped });
+
+  const target = request.fleetId;
+  const fits = (fleetId: string | undefined) => !target || fleetId === target;
+
+  for (const [source, raw, origin] of [
+    ['explicit', request.explicitKey, 'The API key passed to the command'],
+    ['env', sources.env.CMDOP_API_KEY, 'CMDOP_API_KEY'],
+  ] as const) {
+    const secret = raw?.trim();
+    if (!secret) {
+      skipped.push(`${source}: not set`);
+      continue;
+    }
+    if (!looksLikeApiKey(secret)) throw new InvalidApiKeyFormatError(origin);
+    const fleetId = target ? await sources.keyFleet(secret) : undefined;
+    if (fits(fleetId)) return found({ kind: 'apiKey', source, secret, fleetId });
+    skipped.push(`${source}: key belongs to another fleet`);
+  }
+
+  const settingFleet = sources.settingFleet()?.trim();
+  if (settingFleet) {
+    const stored = await storedKey(sources, settingFleet, 'setting');
+    if (stored && fits(stored.fleetId)) return found(stored);
+    skipped.push(stored ? 'setting: its fleet is not the target' : `setting: no stored key for fleet "${settingFleet}"`);
+  } else {
+    skipped.push('setting: cmdop.fleet not set');
+  }
+
+  const activeFleet = target ?? sources.activeFleetId();
+  if (activeFleet) {
+    const stored = await storedKey(sources, activeFleet, 'active');
+    if (stored) return found(stored);
+    skipped.push(`active: no stored key for fleet "${activeFleet}"`);
+  } else {
+    skipped.push('active: no active fleet');
+  }
+
+  const imported = await sources.legacy.importOnce();
+  if (imported && fits(imported.fleetId)) return found({ kind: 'apiKey', source: 'legacy', secret: imported.secret, fleetId: imported.fleetId });
+  skipped.push(imported ? 'legacy: imported key is for another fleet' : 'legacy: nothing to import');
+
+  const session = await sources.oauth.session();
+  if (session && (!target || session.fleetIds.includes(target))) {
+    return found({ kind: 'oauth', source: 'oauth', secret: session.accessToken, account: session.account });
+  }
+  skipped.push(session ? `oauth: not a member of fleet "${target}"` : 'oauth: not signed in');
+
+  throw target ? new NoCredentialForFleetError(target) : new NotSignedInError();
+}
+
+async function storedKey(
+  sources: ResolverSources,
+  fleet: string,
+  source: 'setting' | 'active',
+): Promise<ApiKeyCredential | undefined> {
+  const info = sources.keys.find(fleet);
+  if (!info) return undefined;
+  const secret = await sources.keys.secretFor(info.fleetId);
+  return secret ? { kind: 'apiKey', source, secret, fleetId: info.fleetId } : undefined;
+}
