@@ -1,0 +1,23 @@
+import * as os from 'node:os';
+import type { AgentIdentity } from './agentProtocol';
+
+/**
+ * A clean, minimal environment: shells must not inherit the fleet server's
+ * variables (tokens, test settings), and should look like the seeded machine.
+ */
+export function shellEnvironment(identity: AgentIdentity, requested: Record<string, string>): Record<string, string> {
+  const user = os.userInfo();
+  const base: Record<string, string> = {
+    HOME: user.homedir,
+    USER: user.username,
+    LOGNAME: user.username,
+    SHELL: '/bin/bash',
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    TERM: 'xterm-256color',
+    LANG: 'C.UTF-8',
+    HOSTNAME: identity.hostname,
+    PS1: `\\u@${identity.hostname}:\\w\\$ `,
+    CMDOP_FLEET: identity.fleetId,
+  };
+  return { ...base, ...requested };
+}

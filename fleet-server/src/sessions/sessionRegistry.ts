@@ -1,0 +1,29 @@
+import type { TerminalSession } from './terminalSession';
+
+/**
+ * All terminal sessions of the server. Ended sessions are kept (up to a
+ * bound) so a late call can be told "closed" rather than "unknown".
+ */
+export class SessionRegistry {
+  private readonly sessions = new Map<string, TerminalSession>();
+
+  constructor(private readonly endedToKeep = 1000) {}
+
+  add(session: TerminalSession): void {
+    this.sessions.set(session.id, session);
+    void session.ended.then(() => this.pruneEnded());
+  }
+
+  get(id: string): TerminalSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  running(fleetId?: string): TerminalSession[] {
+    return [...this.sessions.values()].filter((s) => s.state !== 'ended' && (!fleetId || s.fleetId === fleetId));
+  }
+
+  private pruneEnded(): void {
+    const ended = [...this.sessions.values()].filter((s) => s.state === 'ended');
+    for (const session of ended.slice(0, Math.max(0, ended.length - this.endedToKeep))) this.sessions.delete(session.id);
+  }
+}

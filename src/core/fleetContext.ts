@@ -1,0 +1,166 @@
+import type { Credential, CredentialSource } from './credential';
+import { Emitter } from './emitter';
+import type { Endpoints, Mode } from './endpoints';
+import { CmdopError, CredentialRefusedError } from './errors';
+import type { FleetApi, FleetInfo } from './fleetApi';
+import type { FleetKeyStore } from './fleetKeys';
+import type { LegacyImporter } from './legacyImport';
+import type { TokenKeeper } from './oauth/tokenKeeper';
+import { type Resolution, resolveCredential } from './resolver';
+import type { StateStore } from './storage';
+
+/** What the status bar and every call need: who we are, which fleet, with which credential. */
+export interface ActiveContext {
+  credential: Credential;
+  fleet: FleetInfo;
+  /** e-mail for OAuth, `apikey:<name>` for a key. */
+  identity: string;
+  /** Epoch ms when the credential stops working, if it ever does. */
+  expiresAt?: number;
+  skipped: string[];
+}
+
+export interface FleetChoice {
+  fleet: FleetInfo;
+  sources: CredentialSource[];
+}
+
+export interface FleetContextDeps {
+  mode: Mode;
+  endpoints: Endpoints;
+  env: Readonly<Record<string, string | undefined>>;
+  settingFleet(): string | undefined;
+  state: StateStore;
+  keys: FleetKeyStore;
+  legacy: LegacyImporter;
+  keeper: TokenKeeper;
+  api: FleetApi;
+}
+
+/** Ties the resolver to the server: learns which fleet a credential reaches and which relay serves that fleet. */
+export class FleetContext {
+  private readonly changes = new Emitter();
+  readonly onDidChange = this.changes.event;
+  private readonly keyFleets = new Map<string, Promise<{ fleet: FleetInfo; keyName: string; expiresAt?: number }>>();
+  private oauthFleets: { token: string; fleets: Promise<FleetInfo[]> } | undefined;
+
+  constructor(private readonly deps: FleetContextDeps) {
+    deps.keys.onDidChange(() => this.changes.fire());
+    deps.keeper.onDidChange(() => this.changes.fire());
+  }
+
+  get mode(): Mode {
+    return this.deps.mode;
+  }
+
+  /** Call when settings or the environment may have changed the answer. */
+  refresh(): void {
+    this.changes.fire();
+  }
+
+  activeFleetId(): string | undefined {
+    return this.deps.state.get<string>(this.activeKey);
+  }
+
+  async setActiveFleet(fleetId: string): Promise<void> {
+    await this.deps.state.update(this.activeKey, fleetId);
+    this.changes.fire();
+  }
+
+  /** The credential and fleet the resolver picks now; undefined when signed out and nothing else applies. */
+  async current(request: { explicitKey?: string; fleetId?: string } = {}): Promise<ActiveContext> {
+    const resolution = await resolveCredential(this.sources(), request);
+    return this.describe(resolution, request.fleetId);
+  }
+
+  /** Every fleet reachable with some credential, each with the sources that reach it. */
+  async choices(): Promise<FleetChoice[]> {
+    const byId = new Map<string, FleetChoice>();
+    const add = (fleet: FleetInfo, source: CredentialSource) => {
+      const entry = byId.get(fleet.id) ?? { fleet, sources: [] };
+      if (!entry.sources.includes(source)) entry.sources.push(source);
+      byId.set(fleet.id, entry);
+    };
+    const envKey = this.deps.env.CMDOP_API_KEY?.trim();
+    if (envKey) {
+      const learned = await this.learnKey({ kind: 'apiKey', source: 'env', secret: envKey }).catch(() => undefined);
+      if (learned) add(learned.fleet, 'env');
+    }
+    for (const info of this.deps.keys.list()) {
+      add({ id: info.fleetId, name: info.fleetName, role: 'Member', relay: info.relay ?? this.deps.endpoints.relay }, 'active');
+    }
+    const session = await this.deps.keeper.session().catch(() => undefined);
+    if (session) {
+      const credential: Credential = { kind: 'oauth', source: 'oauth', secret: session.accessToken, account: session.account.label };
+      for (const fleet of await this.fleetsOf(credential).catch(() => session.fleets.map((f) => ({ ...f, relay: this.deps.endpoints.relay })))) {
+        add(fleet, 'oauth');
+      }
+    }
+    return [...byId.values()].sort((a, b) => a.fleet.name.localeCompare(b.fleet.name));
+  }
+
+  private get activeKey(): string {
+    return `cmdop.activeFleet.${this.deps.mode}`;
+  }
+
+  private sources() {
+    const { deps } = this;
+    return {
+      env: deps.env,
+      settingFleet: deps.settingFleet,
+      activeFleetId: () => this.activeFleetId(),
+      keys: deps.keys,
+      legacy: deps.legacy,
+      oauth: {
+        session: async () => {
+          const s = await deps.keeper.session();
+          return s && { accessToken: s.accessToken, account: s.account.label, fleetIds: s.fleets.map((f) => f.id) };
+        },
+      },
+      keyFleet: async (secret: string) => (await this.learnKey({ kind: 'apiKey', source: 'env', secret })).fleet.id,
+    };
+  }
+
+  private async describe(resolution: Resolution, wanted?: string): Promise<ActiveContext> {
+    const { credential, skipped } = resolution;
+    if (credential.kind === 'apiKey') {
+      const stored = credential.fleetId ? this.deps.keys.list().find((k) => k.fleetId === credential.fleetId) : undefined;
+      const learned = await this.learnKey(credential);
+      if (stored && stored.fleetId !== learned.fleet.id) {
+        throw new CredentialRefusedError(credential.source, `the server says this key belongs to fleet "${learned.fleet.name}", not "${stored.fleetName}"`);
+      }
+      return { credential, fleet: learned.fleet, identity: `apikey:${learned.keyName}`, expiresAt: learned.expiresAt, skipped };
+    }
+    const session = await this.deps.keeper.peek();
+    const fleets = await this.fleetsOf(credential);
+    const preferred = [wanted, this.activeFleetId(), this.deps.settingFleet()].filter((v): v is string => !!v);
+    const fleet =
+      preferred.map((p) => fleets.find((f) => f.id === p || f.name === p)).find((f) => f) ?? fleets[0];
+    if (!fleet) throw new CmdopError(`${credential.account} is not a member of any fleet. Ask a fleet owner to invite you, or add a fleet API key.`);
+    return { credential, fleet, identity: credential.account, expiresAt: session?.expiresAt, skipped };
+  }
+
+  /** Asks the server which fleet a key belongs to (cached per key for this window's life). */
+  learnKey(credential: Credential): Promise<{ fleet: FleetInfo; keyName: string; expiresAt?: number }> {
+    let known = this.keyFleets.get(credential.secret);
+    if (!known) {
+      known = this.deps.api.whoami(credential).then((who) => {
+        if (who.kind !== 'api_key') throw new CredentialRefusedError(credential.source, 'it is not a fleet API key');
+        const expiresAt = who.key.expires_at ? Date.parse(who.key.expires_at) : undefined;
+        return { fleet: { ...who.fleet, role: 'Member' as const }, keyName: who.key.name, expiresAt };
+      });
+      known.catch(() => this.keyFleets.delete(credential.secret));
+      this.keyFleets.set(credential.secret, known);
+    }
+    return known;
+  }
+
+  private fleetsOf(credential: Credential): Promise<FleetInfo[]> {
+    if (this.oauthFleets?.token !== credential.secret) {
+      const fleets = this.deps.api.fleets(credential);
+      fleets.catch(() => (this.oauthFleets = undefined));
+      this.oauthFleets = { token: credential.secret, fleets };
+    }
+    return this.oauthFleets.fleets;
+  }
+}

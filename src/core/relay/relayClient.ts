@@ -1,0 +1,138 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { join } from 'node:path';
+import type { Credential } from '../credential';
+import { CrossFleetCredentialError } from '../errors';
+import { isLoopback } from '../oauth/oidcClient';
+import { relayError } from './relayErrors';
+
+export interface RelayTarget {
+  /** host:port of the relay serving the fleet. */
+  address: string;
+  fleetId: string;
+  fleetName: string;
+  credential: Credential;
+}
+
+export interface SessionInfo {
+  session_id: string;
+  machine_hostname: string;
+  machine_name: string;
+  status: string;
+  os: string;
+  agent_version: string;
+}
+
+export type OutputEvent =
+  | { output: { offset: string | number; data: Buffer } }
+  | { gap: { requested_offset: string | number; resumed_offset: string | number } }
+  | { exit: { exit_code: number; signal: number; reason: string; total_bytes: string | number } };
+
+type Unary = (req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: any) => void) => void;
+type ServiceClient = grpc.Client & Record<string, Unary> & {
+  StreamSessionOutput(req: object, md: grpc.Metadata): grpc.ClientReadableStream<OutputEvent>;
+};
+
+let serviceCtor: grpc.ServiceClientConstructor | undefined;
+
+/** Where the .proto sits: next to the bundle in the package, next to this file in the source tree. */
+export function protoPath(): string {
+  return __filename.endsWith('extension.js') ? join(__dirname, 'cmdop_terminal.proto') : join(__dirname, '..', '..', 'relay', 'cmdop_terminal.proto');
+}
+
+function loadService(): grpc.ServiceClientConstructor {
+  if (!serviceCtor) {
+    const definition = protoLoader.loadSync(protoPath(), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
+    const pkg = grpc.loadPackageDefinition(definition) as unknown as { terminal: { TerminalStreamingService: grpc.ServiceClientConstructor } };
+    serviceCtor = pkg.terminal.TerminalStreamingService;
+  }
+  return serviceCtor;
+}
+
+const UNARY_DEADLINE_MS = 20_000;
+
+/**
+ * The extension's gRPC client for one fleet on one relay. Every call carries the fleet id as
+ * `workspace_id`; a key bound to another fleet is refused before anything is sent.
+ */
+export class RelayClient {
+  private readonly client: ServiceClient;
+
+  constructor(readonly target: RelayTarget) {
+    const { credential, fleetId, fleetName } = target;
+    if (credential.kind === 'apiKey' && credential.fleetId && credential.fleetId !== fleetId) {
+      throw new CrossFleetCredentialError(credential.source, credential.fleetId, fleetName);
+    }
+    const host = target.address.replace(/:\d+$/, '');
+    const channel = isLoopback(host) ? grpc.credentials.createInsecure() : grpc.credentials.createSsl();
+    const Ctor = loadService();
+    this.client = new Ctor(target.address, channel, {
+      'grpc.max_receive_message_length': 16 * 1024 * 1024,
+      'grpc.keepalive_time_ms': 25_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+    }) as unknown as ServiceClient;
+  }
+
+  metadata(agentId?: string): grpc.Metadata {
+    const md = new grpc.Metadata();
+    md.set('authorization', `Bearer ${this.target.credential.secret}`);
+    md.set('workspace_id', this.target.fleetId);
+    if (agentId) md.set('x-agent-id', agentId);
+    return md;
+  }
+
+  health(): Promise<{ healthy: boolean; version: string; active_sessions: number }> {
+    return this.unary('HealthCheck', {});
+  }
+
+  async listSessions(hostnameFilter = ''): Promise<SessionInfo[]> {
+    const res = await this.unary<{ sessions: SessionInfo[] }>('ListSessions', { hostname_filter: hostnameFilter, limit: 200 });
+    return res.sessions;
+  }
+
+  /** Opens a PTY on the machine: an interactive shell, or `command` run once. */
+  async createSession(hostname: string, options: { command?: string; cols: number; rows: number }): Promise<string> {
+    const res = await this.unary<{ session_id: string }>(
+      'CreateSession',
+      { name: options.command ? 'vscode-exec' : 'vscode-shell', config: { size: { cols: options.cols, rows: options.rows } }, command: options.command ?? '' },
+      hostname,
+    );
+    return res.session_id;
+  }
+
+  async sendInput(sessionId: string, data: Uint8Array): Promise<void> {
+    await this.unary('SendInput', { session_id: sessionId, data: Buffer.from(data) });
+  }
+
+  async resize(sessionId: string, cols: number, rows: number): Promise<void> {
+    await this.unary('SendResize', { session_id: sessionId, cols, rows });
+  }
+
+  async signal(sessionId: string, signal: number): Promise<void> {
+    await this.unary('SendSignal', { session_id: sessionId, signal });
+  }
+
+  async closeSession(sessionId: string, reason: string): Promise<void> {
+    await this.unary('CloseSession', { session_id: sessionId, reason, force: false });
+  }
+
+  streamOutput(sessionId: string, offset: number): grpc.ClientReadableStream<OutputEvent> {
+    return this.client.StreamSessionOutput({ session_id: sessionId, offset: String(offset) }, this.metadata());
+  }
+
+  describeError(err: unknown): Error {
+    return relayError(err, this.target);
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private unary<T>(method: string, request: object, agentId?: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.client[method](request, this.metadata(agentId), { deadline: Date.now() + UNARY_DEADLINE_MS }, (err, res) =>
+        err ? reject(relayError(err, this.target)) : resolve(res as T),
+      );
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import { status as Status } from '@grpc/grpc-js';
+import { describeSource } from '../credential';
+import { CmdopError, CredentialRefusedError } from '../errors';
+import type { RelayTarget } from './relayClient';
+
+export class RelayCallError extends CmdopError {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Turns a gRPC status into a message that names the fleet and the credential's source. */
+export function relayError(err: unknown, target: RelayTarget): Error {
+  if (err instanceof CmdopError) return err;
+  const e = err as { code?: number; details?: string; message?: string };
+  const detail = e.details || e.message || 'unknown error';
+  const who = describeSource(target.credential.source);
+  switch (e.code) {
+    case Status.UNAUTHENTICATED:
+      return new CredentialRefusedError(target.credential.source, detail);
+    case Status.PERMISSION_DENIED:
+      return new RelayCallError(e.code, `${who} may not do this in fleet "${target.fleetName}": ${detail}`);
+    case Status.UNAVAILABLE:
+      return new RelayCallError(e.code, `Relay ${target.address} for fleet "${target.fleetName}" is unavailable: ${detail}`);
+    case Status.DEADLINE_EXCEEDED:
+      return new RelayCallError(e.code, `Relay ${target.address} did not answer in time.`);
+    default:
+      return new RelayCallError(e.code ?? Status.UNKNOWN, `Fleet "${target.fleetName}": ${detail}`);
+  }
+}

@@ -1,0 +1,122 @@
+import { Emitter } from '../emitter';
+import type { OutputEvent, RelayClient } from './relayClient';
+
+export interface SessionExit {
+  code: number;
+  signal: number;
+  reason: string;
+}
+
+export const SIGINT = 2;
+
+/**
+ * One terminal session on a machine: output streamed in order and resumed from the last byte seen
+ * after a dropped connection; input sent one call at a time so keystrokes never overtake each other.
+ */
+export class RemoteSession {
+  private readonly output = new Emitter<Uint8Array>();
+  private readonly exited = new Emitter<SessionExit>();
+  private readonly dropped = new Emitter<Error>();
+  private readonly gaps = new Emitter<number>();
+  readonly onOutput = this.output.event;
+  readonly onExit = this.exited.event;
+  /** The stream broke before the session ended; call resume() to continue where it stopped. */
+  readonly onDisconnect = this.dropped.event;
+  /** Bytes the server no longer had when we resumed (it keeps a bounded buffer). */
+  readonly onGap = this.gaps.event;
+
+  private received = 0;
+  private ended = false;
+  private stream: ReturnType<RelayClient['streamOutput']> | undefined;
+  private pendingInput: Uint8Array[] = [];
+  private sending: Promise<void> | undefined;
+
+  private constructor(
+    private readonly client: RelayClient,
+    readonly sessionId: string,
+  ) {}
+
+  static async open(client: RelayClient, hostname: string, options: { command?: string; cols: number; rows: number }): Promise<RemoteSession> {
+    const id = await client.createSession(hostname, options);
+    const session = new RemoteSession(client, id);
+    session.resume();
+    return session;
+  }
+
+  get bytesReceived(): number {
+    return this.received;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  resume(): void {
+    if (this.ended) return;
+    this.stream?.cancel();
+    const stream = this.client.streamOutput(this.sessionId, this.received);
+    this.stream = stream;
+    let sawExit = false;
+    stream.on('data', (event: OutputEvent) => {
+      if ('output' in event && event.output) {
+        const data = event.output.data;
+        const at = Number(event.output.offset);
+        // Skip anything already delivered, in case the server resent from an earlier offset.
+        const fresh = at < this.received ? data.subarray(this.received - at) : data;
+        if (fresh.length === 0) return;
+        this.received = at + data.length;
+        this.output.fire(fresh);
+      } else if ('gap' in event && event.gap) {
+        const lost = Number(event.gap.resumed_offset) - Number(event.gap.requested_offset);
+        this.received = Number(event.gap.resumed_offset);
+        this.gaps.fire(lost);
+      } else if ('exit' in event && event.exit) {
+        sawExit = true;
+        this.ended = true;
+        this.exited.fire({ code: event.exit.exit_code, signal: event.exit.signal, reason: event.exit.reason });
+      }
+    });
+    const broke = (err: Error) => {
+      if (this.stream !== stream || sawExit || this.ended) return;
+      this.dropped.fire(this.client.describeError(err));
+    };
+    stream.on('error', (err: Error & { code?: number }) => {
+      if (err.code === 1 /* CANCELLED by us */) return;
+      broke(err);
+    });
+    stream.on('end', () => {
+      if (!sawExit) broke(new Error('the relay closed the output stream'));
+    });
+  }
+
+  /** Queues input; bursts typed while a call is in flight go out together, in order. */
+  write(data: Uint8Array): Promise<void> {
+    this.pendingInput.push(data);
+    this.sending ??= this.flush().finally(() => (this.sending = undefined));
+    return this.sending;
+  }
+
+  resize(cols: number, rows: number): Promise<void> {
+    return this.client.resize(this.sessionId, cols, rows);
+  }
+
+  interrupt(): Promise<void> {
+    return this.client.signal(this.sessionId, SIGINT);
+  }
+
+  async close(reason = 'closed by user'): Promise<void> {
+    if (!this.ended) {
+      this.ended = true;
+      await this.client.closeSession(this.sessionId, reason).catch(() => undefined);
+    }
+    this.stream?.cancel();
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pendingInput.length > 0) {
+      const batch = Buffer.concat(this.pendingInput.splice(0));
+      // The relay takes at most 64 KiB per call.
+      for (let i = 0; i < batch.length; i += 60_000) await this.client.sendInput(this.sessionId, batch.subarray(i, i + 60_000));
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import { endpointsFor, type Mode, parseMode } from './core/endpoints';
+import { FleetApi } from './core/fleetApi';
+import { FleetContext } from './core/fleetContext';
+import { FleetKeyStore } from './core/fleetKeys';
+import { LegacyImporter, legacyCandidates } from './core/legacyImport';
+import { OpenIdProvider } from './core/oauth/oidcClient';
+import { SessionStore } from './core/oauth/sessionStore';
+import { TokenKeeper } from './core/oauth/tokenKeeper';
+import { CmdopAuthenticationProvider } from './vscode/authProvider';
+
+/** The object graph of one mode (prod or dev), built in one place. */
+export interface ModeServices extends vscode.Disposable {
+  mode: Mode;
+  keeper: TokenKeeper;
+  keys: FleetKeyStore;
+  fleets: FleetContext;
+  api: FleetApi;
+  auth: CmdopAuthenticationProvider;
+}
+
+export function readMode(): Mode {
+  return parseMode(vscode.workspace.getConfiguration('cmdop').get('mode'));
+}
+
+export function createModeServices(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ModeServices {
+  const config = vscode.workspace.getConfiguration('cmdop');
+  const mode = readMode();
+  const endpoints = endpointsFor(mode, config.get('endpoints'));
+  const env = process.env;
+  const idp = new OpenIdProvider(endpoints.issuer, endpoints.clientId);
+  const keeper = new TokenKeeper({ store: new SessionStore(context.secrets, mode), idp });
+  const keys = new FleetKeyStore(context.secrets, context.globalState);
+  const api = new FleetApi(endpoints.api);
+  let fleets: FleetContext;
+  const legacy = new LegacyImporter({
+    state: context.globalState,
+    keys,
+    candidates: legacyCandidates(env),
+    confirm: async (file) => {
+      const names = file.workspaces.map((w) => w.name).join(', ');
+      const answer = await vscode.window.showInformationMessage(
+        `CMDOP found fleet API keys in the retired plaintext file ${file.path} (${names}). Import them into VS Code's secret storage? You are asked only once; the file is left untouched.`,
+        { modal: true },
+        'Import',
+        "Don't Import",
+      );
+      return answer === 'Import';
+    },
+    setActiveFleet: (fleetId) => fleets.setActiveFleet(fleetId),
+    log: (line) => log.info(line),
+  });
+  fleets = new FleetContext({
+    mode,
+    endpoints,
+    env,
+    settingFleet: () => vscode.workspace.getConfiguration('cmdop').get<string>('fleet') || undefined,
+    state: context.globalState,
+    keys,
+    legacy,
+    keeper,
+    api,
+  });
+  const auth = new CmdopAuthenticationProvider(keeper, idp);
+  log.info(`Mode ${mode}: issuer ${endpoints.issuer}, API ${endpoints.api}, relay ${endpoints.relay}`);
+  return { mode, keeper, keys, fleets, api, auth, dispose: () => auth.dispose() };
+}

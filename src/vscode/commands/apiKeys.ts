@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { looksLikeApiKey } from '../../core/credential';
+import { CredentialRefusedError } from '../../core/errors';
+import type { FleetContext } from '../../core/fleetContext';
+import type { FleetKeyStore } from '../../core/fleetKeys';
+
+export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Promise<void> {
+  const secret = await vscode.window.showInputBox({
+    title: 'CMDOP: Add Fleet API Key',
+    prompt: 'Paste a fleet API key (from the fleet settings in the CMDOP cabinet). It is kept in VS Code\'s secret storage only.',
+    placeHolder: 'cmdop_…',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (value) => (looksLikeApiKey(value.trim()) ? undefined : 'A fleet API key starts with "cmdop_" and has no spaces.'),
+  });
+  if (!secret) return;
+  const key = secret.trim();
+  let learned;
+  try {
+    learned = await context.learnKey({ kind: 'apiKey', source: 'explicit', secret: key });
+  } catch (err) {
+    const reason = err instanceof CredentialRefusedError ? err.reason : (err as Error).message;
+    void vscode.window.showErrorMessage(`CMDOP: The API key you entered was refused: ${reason}. Nothing was stored.`);
+    return;
+  }
+  const existing = keys.list().find((k) => k.fleetId === learned.fleet.id);
+  if (existing) {
+    const replace = await vscode.window.showWarningMessage(
+      `Fleet "${learned.fleet.name}" already has a stored key ("${existing.keyName}"). Replace it with "${learned.keyName}"?`,
+      { modal: true },
+      'Replace',
+    );
+    if (replace !== 'Replace') return;
+  }
+  await keys.save({ fleetId: learned.fleet.id, fleetName: learned.fleet.name, keyName: learned.keyName, relay: learned.fleet.relay, addedAt: new Date().toISOString() }, key);
+  await context.setActiveFleet(learned.fleet.id);
+  const expiry = learned.expiresAt ? `It expires ${new Date(learned.expiresAt).toLocaleDateString()}.` : '';
+  void vscode.window.showInformationMessage(`CMDOP: Stored key "${learned.keyName}" for fleet "${learned.fleet.name}". ${expiry}`.trim());
+  if (!learned.expiresAt) {
+    void vscode.window.showWarningMessage(
+      `CMDOP: Key "${learned.keyName}" never expires. Consider issuing one with an expiry in the fleet settings and rotating to it.`,
+    );
+  }
+}
+
+export async function removeApiKey(context: FleetContext, keys: FleetKeyStore): Promise<void> {
+  const stored = keys.list();
+  if (stored.length === 0) {
+    void vscode.window.showInformationMessage('CMDOP: No fleet API keys are stored.');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    stored.map((k) => ({ label: k.fleetName, description: k.keyName, detail: `Added ${new Date(k.addedAt).toLocaleString()}`, fleetId: k.fleetId })),
+    { title: 'CMDOP: Remove Fleet API Key', placeHolder: 'Which fleet\'s key should be removed from this machine?' },
+  );
+  if (!picked) return;
+  const sure = await vscode.window.showWarningMessage(
+    `Remove the stored key "${picked.description}" of fleet "${picked.label}"? It stays valid on the server; revoke it in the cabinet if it leaked.`,
+    { modal: true },
+    'Remove',
+  );
+  if (sure !== 'Remove') return;
+  await keys.remove(picked.fleetId);
+  context.refresh();
+}

@@ -1,0 +1,130 @@
+import * as vscode from 'vscode';
+import type { CommandHistory } from '../../core/commandHistory';
+import type { FleetApi, FleetInfo, Machine } from '../../core/fleetApi';
+import type { FleetContext } from '../../core/fleetContext';
+import { machineDescription, pickerOrder } from '../../core/machines';
+import type { RelayPool } from '../../core/relay/relayPool';
+import type { StateStore } from '../../core/storage';
+import type { TreeNode } from '../machinesTree';
+import { relayFor } from '../relayAccess';
+import { RemoteTerminal } from '../remoteTerminal';
+
+export interface MachineCommandDeps {
+  fleets: FleetContext;
+  api: FleetApi;
+  pool: RelayPool;
+  history: CommandHistory;
+  state: StateStore;
+  log: vscode.LogOutputChannel;
+}
+
+type MachineNode = Extract<TreeNode, { kind: 'machine' }>;
+const RECENT_KEY = 'cmdop.recentMachines';
+
+export async function runCommand(deps: MachineCommandDeps, node: MachineNode | undefined): Promise<void> {
+  const target = node ?? (await pickMachine(deps));
+  if (!target) return;
+  const command = await askCommand(deps.history, target.machine);
+  if (!command) return;
+  await deps.history.add(command);
+  await openTerminal(deps, target, command);
+}
+
+export async function openShell(deps: MachineCommandDeps, node: MachineNode | undefined): Promise<void> {
+  const target = node ?? (await pickMachine(deps));
+  if (target) await openTerminal(deps, target, undefined);
+}
+
+export async function copyHostname(node: MachineNode): Promise<void> {
+  await vscode.env.clipboard.writeText(node.machine.hostname);
+  void vscode.window.setStatusBarMessage(`Copied ${node.machine.hostname}`, 2000);
+}
+
+async function openTerminal(deps: MachineCommandDeps, target: { fleet: FleetInfo; machine: Machine }, command: string | undefined): Promise<void> {
+  const client = await relayFor(deps.fleets, deps.pool, target.fleet, true);
+  const { hostname } = target.machine;
+  await remember(deps.state, hostname);
+  const pty = new RemoteTerminal(client, hostname, command, deps.log);
+  const terminal = vscode.window.createTerminal({
+    name: `CMDOP: ${target.machine.name || hostname}`,
+    pty,
+    iconPath: new vscode.ThemeIcon(command ? 'run' : 'terminal'),
+  });
+  terminal.show();
+}
+
+async function askCommand(history: CommandHistory, machine: Machine): Promise<string | undefined> {
+  const recent = await history.list();
+  const pick = vscode.window.createQuickPick();
+  pick.title = `Run Command on ${machine.name || machine.hostname}`;
+  pick.placeholder = 'Type a command to run (runs in the machine\'s shell), or pick a recent one';
+  pick.items = recent.map((label) => ({ label, description: 'recent' }));
+  pick.onDidChangeValue((value) => {
+    const typed = value.trim();
+    const others = recent.filter((c) => c !== typed).map((label) => ({ label, description: 'recent' }));
+    pick.items = typed ? [{ label: typed, description: 'run' }, ...others] : others;
+  });
+  return new Promise((resolve) => {
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0]?.label ?? (pick.value.trim() || undefined));
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
+}
+
+type MachinePick = vscode.QuickPickItem & { machine: Machine };
+
+async function pickMachine(deps: MachineCommandDeps): Promise<{ fleet: FleetInfo; machine: Machine } | undefined> {
+  const { fleet, credential } = await deps.fleets.current();
+  const recent = deps.state.get<string[]>(RECENT_KEY) ?? [];
+  const toItems = (machines: Machine[]): MachinePick[] =>
+    pickerOrder(machines, recent).map((m) => ({
+      label: `$(${m.is_online ? 'vm-running' : 'vm-outline'}) ${m.name || m.hostname}`,
+      description: machineDescription(m) + (recent.includes(m.hostname) ? ' · recently used' : ''),
+      detail: m.hostname,
+      machine: m,
+    }));
+  const pick = vscode.window.createQuickPick<MachinePick>();
+  pick.title = `Run on a machine in ${fleet.name}`;
+  pick.placeholder = 'Filter machines by name';
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  pick.busy = true;
+  pick.show();
+  const first = await deps.api.machines(credential, fleet.id, { page: 1, pageSize: 200 });
+  pick.items = toItems(first.results);
+  pick.busy = false;
+  let searchTimer: NodeJS.Timeout | undefined;
+  if (first.has_next) {
+    // Large fleets: the first page is local, the rest is searched on the server as the user types.
+    pick.onDidChangeValue((value) => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(async () => {
+        pick.busy = true;
+        const page = await deps.api.machines(credential, fleet.id, { page: 1, pageSize: 200, search: value.trim() || undefined }).catch(() => first);
+        pick.items = toItems(page.results);
+        pick.busy = false;
+      }, 250);
+    });
+  }
+  const chosen = await new Promise<MachinePick | undefined>((resolve) => {
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0]);
+      pick.hide();
+    });
+    pick.onDidHide(() => resolve(undefined));
+  });
+  clearTimeout(searchTimer);
+  pick.dispose();
+  return chosen && { fleet, machine: chosen.machine };
+}
+
+async function remember(state: StateStore, hostname: string): Promise<void> {
+  const recent = (state.get<string[]>(RECENT_KEY) ?? []).filter((h) => h !== hostname);
+  await state.update(RECENT_KEY, [hostname, ...recent].slice(0, 10));
+}

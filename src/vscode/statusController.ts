@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import { NotSignedInError } from '../core/errors';
+import type { ActiveContext, FleetContext } from '../core/fleetContext';
+import type { FleetStatusBar } from './statusBar';
+
+/** Keeps the status bar and the `cmdop.signedIn` context key in step with what the resolver picks. */
+export class StatusController {
+  private generation = 0;
+  private last: ActiveContext | undefined;
+
+  constructor(
+    private readonly context: FleetContext,
+    private readonly bar: FleetStatusBar,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get active(): ActiveContext | undefined {
+    return this.last;
+  }
+
+  async update(): Promise<void> {
+    // A slower, older update must not overwrite a newer one.
+    const mine = ++this.generation;
+    try {
+      const active = await this.context.current();
+      if (mine !== this.generation) return;
+      this.last = active;
+      this.bar.show(active);
+      this.log.info(`Using fleet "${active.fleet.name}" via ${active.credential.source} (${active.skipped.join('; ') || 'first choice'})`);
+      await vscode.commands.executeCommand('setContext', 'cmdop.signedIn', true);
+    } catch (err) {
+      if (mine !== this.generation) return;
+      this.last = undefined;
+      if (err instanceof NotSignedInError) {
+        this.bar.showSignedOut();
+      } else {
+        this.bar.showProblem((err as Error).message);
+        this.log.warn((err as Error).message);
+      }
+      await vscode.commands.executeCommand('setContext', 'cmdop.signedIn', false);
+    }
+  }
+}
