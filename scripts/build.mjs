@@ -1,19 +1,24 @@
-// Bundles the extension into one CommonJS file for the extension host.
-// --production minifies and drops source maps (the .vsix); the default keeps maps for debugging.
+// Bundles the extension for the extension host: dist/extension.js (loaded at activation) and
+// dist/grpcRuntime.js (gRPC, required on the first relay call). --production minifies and drops maps.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
-const watch = process.argv.includes('--watch');
 
 mkdirSync('dist', { recursive: true });
 // The relay client loads its service definition at runtime, so the .proto travels next to the bundle.
 copyFileSync('src/relay/cmdop_terminal.proto', 'dist/cmdop_terminal.proto');
 
-const options = {
-  entryPoints: ['src/extension.ts'],
+/** Keeps `require('./grpcRuntime')` a runtime require of the sibling bundle instead of inlining gRPC. */
+const lazyGrpc = {
+  name: 'lazy-grpc',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/grpcRuntime$/ }, () => ({ path: './grpcRuntime.js', external: true }));
+  },
+};
+
+const common = {
   bundle: true,
-  outfile: 'dist/extension.js',
   format: 'cjs',
   platform: 'node',
   target: 'node20',
@@ -24,11 +29,12 @@ const options = {
   logLevel: 'warning',
 };
 
-if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
-} else {
-  const result = await esbuild.build(options);
-  const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
-  console.log(`dist/extension.js ${(bytes / 1024).toFixed(1)} KiB${production ? ' (minified)' : ''}`);
+const results = await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyGrpc] }),
+  esbuild.build({ ...common, entryPoints: ['src/core/relay/grpcRuntime.ts'], outfile: 'dist/grpcRuntime.js' }),
+]);
+for (const result of results) {
+  for (const [file, out] of Object.entries(result.metafile.outputs)) {
+    if (out.entryPoint) console.log(`${file} ${(out.bytes / 1024).toFixed(1)} KiB${production ? ' (minified)' : ''}`);
+  }
 }

@@ -5,6 +5,7 @@ import { FleetContext } from './core/fleetContext';
 import { FleetKeyStore } from './core/fleetKeys';
 import { LegacyImporter, legacyCandidates } from './core/legacyImport';
 import { OpenIdProvider } from './core/oauth/oidcClient';
+import { keepSessionFresh } from './core/oauth/refreshScheduler';
 import { SessionStore } from './core/oauth/sessionStore';
 import { TokenKeeper } from './core/oauth/tokenKeeper';
 import { CmdopAuthenticationProvider } from './vscode/authProvider';
@@ -62,6 +63,18 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
     api,
   });
   const auth = new CmdopAuthenticationProvider(keeper, idp);
+  const freshness = keepSessionFresh(keeper);
   log.info(`Mode ${mode}: issuer ${endpoints.issuer}, API ${endpoints.api}, relay ${endpoints.relay}`);
-  return { mode, keeper, keys, fleets, api, auth, dispose: () => auth.dispose() };
+  return {
+    mode,
+    keeper,
+    keys,
+    fleets,
+    api,
+    auth,
+    dispose: () => {
+      freshness.dispose();
+      auth.dispose();
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { SessionExpiredError } from '../../src/core/errors';
 import type { DeviceCode, IdentityProvider } from '../../src/core/oauth/oidcClient';
 import { SessionStore } from '../../src/core/oauth/sessionStore';
+import { keepSessionFresh } from '../../src/core/oauth/refreshScheduler';
 import { REFRESH_MARGIN_MS, type SessionChange, TokenKeeper } from '../../src/core/oauth/tokenKeeper';
 import type { TokenResponse } from '../../src/core/oauth/tokens';
 import { MemorySecrets } from './support/memory';
@@ -102,5 +103,24 @@ describe('token keeper', () => {
     await dev.save({ id: 'd', account: { id: 'u', label: 'u' }, accessToken: 'dev-token', expiresAt: 0, scopes: [], fleets: [] });
     assert.equal(await prod.load(), undefined);
     assert.equal((await dev.load())?.accessToken, 'dev-token');
+  });
+
+  it('refreshes on its own when the token enters the 5-minute window, with no caller asking', async () => {
+    const store = new SessionStore(new MemorySecrets(), 'dev');
+    const idp = new CountingIdp();
+    const keeper = new TokenKeeper({ store, idp });
+    await keeper.signedIn({ accessToken: 'a0', refreshToken: 'r0', expiresInSeconds: (REFRESH_MARGIN_MS + 100) / 1000 }, []);
+    const refreshed = new Promise<SessionChange>((resolve) => keeper.onDidChange((c) => c.reason === 'refreshed' && resolve(c)));
+    const fresh = keepSessionFresh(keeper);
+    // The scheduler's timer is unref'd so it never holds a process open; hold this test open instead.
+    const hold = setTimeout(() => assert.fail('no refresh within 5 s'), 5000);
+    try {
+      const change = await refreshed;
+      assert.equal(change.session?.accessToken, 'access-1');
+      assert.equal(idp.refreshes, 1);
+    } finally {
+      clearTimeout(hold);
+      fresh.dispose();
+    }
   });
 });

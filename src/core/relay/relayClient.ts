@@ -1,5 +1,4 @@
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as grpc from '@grpc/grpc-js';
 import { join } from 'node:path';
 import type { Credential } from '../credential';
 import { CrossFleetCredentialError } from '../errors';
@@ -34,6 +33,14 @@ type ServiceClient = grpc.Client & Record<string, Unary> & {
 };
 
 let serviceCtor: grpc.ServiceClientConstructor | undefined;
+let loaded: typeof import('./grpcRuntime') | undefined;
+
+/** gRPC is loaded on the first relay call, not at activation. */
+function runtime(): typeof import('./grpcRuntime') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= require('./grpcRuntime') as typeof import('./grpcRuntime');
+  return loaded;
+}
 
 /** Where the .proto sits: next to the bundle in the package, next to this file in the source tree. */
 export function protoPath(): string {
@@ -42,6 +49,7 @@ export function protoPath(): string {
 
 function loadService(): grpc.ServiceClientConstructor {
   if (!serviceCtor) {
+    const { grpc, protoLoader } = runtime();
     const definition = protoLoader.loadSync(protoPath(), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
     const pkg = grpc.loadPackageDefinition(definition) as unknown as { terminal: { TerminalStreamingService: grpc.ServiceClientConstructor } };
     serviceCtor = pkg.terminal.TerminalStreamingService;
@@ -64,6 +72,7 @@ export class RelayClient {
       throw new CrossFleetCredentialError(credential.source, credential.fleetId, fleetName);
     }
     const host = target.address.replace(/:\d+$/, '');
+    const { grpc } = runtime();
     const channel = isLoopback(host) ? grpc.credentials.createInsecure() : grpc.credentials.createSsl();
     const Ctor = loadService();
     this.client = new Ctor(target.address, channel, {
@@ -74,7 +83,7 @@ export class RelayClient {
   }
 
   metadata(agentId?: string): grpc.Metadata {
-    const md = new grpc.Metadata();
+    const md = new (runtime().grpc.Metadata)();
     md.set('authorization', `Bearer ${this.target.credential.secret}`);
     md.set('workspace_id', this.target.fleetId);
     if (agentId) md.set('x-agent-id', agentId);

@@ -1,7 +1,9 @@
-import { status as Status } from '@grpc/grpc-js';
 import { describeSource } from '../credential';
 import { CmdopError, CredentialRefusedError } from '../errors';
 import type { RelayTarget } from './relayClient';
+
+/** gRPC status codes used here (numbers fixed by the gRPC spec), kept local so this file does not load gRPC. */
+export const Status = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
 
 export class RelayCallError extends CmdopError {
   constructor(
