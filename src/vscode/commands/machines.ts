@@ -53,20 +53,28 @@ async function openTerminal(deps: MachineCommandDeps, target: { fleet: FleetInfo
   terminal.show();
 }
 
+type CommandItem = vscode.QuickPickItem & { command: string };
+
+/** Quick pick labels render `$(name)` as an icon; a zero-width space keeps commands like `echo $(date)` literal. */
+const displayCommand = (command: string) => command.replace(/\$\(/g, '$\u200b(');
+
 async function askCommand(history: CommandHistory, machine: Machine): Promise<string | undefined> {
   const recent = await history.list();
-  const pick = vscode.window.createQuickPick();
+  const recentItems = (except = ''): CommandItem[] =>
+    recent.filter((c) => c !== except).map((command) => ({ label: displayCommand(command), description: 'recent', command }));
+  const pick = vscode.window.createQuickPick<CommandItem>();
   pick.title = `Run Command on ${machine.name || machine.hostname}`;
-  pick.placeholder = 'Type a command to run (runs in the machine\'s shell), or pick a recent one';
-  pick.items = recent.map((label) => ({ label, description: 'recent' }));
+  pick.placeholder = "Type a command to run in the machine's shell, or pick a recent one";
+  pick.items = recentItems();
   pick.onDidChangeValue((value) => {
     const typed = value.trim();
-    const others = recent.filter((c) => c !== typed).map((label) => ({ label, description: 'recent' }));
-    pick.items = typed ? [{ label: typed, description: 'run' }, ...others] : others;
+    pick.items = typed ? [{ label: displayCommand(typed), description: 'run', command: typed, alwaysShow: true }, ...recentItems(typed)] : recentItems();
   });
   return new Promise((resolve) => {
     pick.onDidAccept(() => {
-      resolve(pick.selectedItems[0]?.label ?? (pick.value.trim() || undefined));
+      const chosen = pick.selectedItems[0];
+      // Typed text wins unless a recent command was picked: the item list may lag a fast typist by a keystroke.
+      resolve(chosen?.description === 'recent' ? chosen.command : pick.value.trim() || chosen?.command);
       pick.hide();
     });
     pick.onDidHide(() => {

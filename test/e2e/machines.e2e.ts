@@ -1,0 +1,119 @@
+// Issue: fleets and machines in the sidebar, fleet switching, commands and shells in terminals,
+// against the local fleet server's real agents and shells.
+import assert from 'node:assert/strict';
+import { describe } from 'node:test';
+import { type Session, useWorkbench, waitFor } from './harness';
+import { signInThroughUi } from './flows/deviceSignIn';
+import { treeContextAction } from './flows/contextMenu';
+import { fleetOf, fleetSession } from './flows/fleetSession';
+
+const VIEW = 'Machines';
+const STATUS = 'cmdop.status';
+
+async function machineRow(session: Session, name: string) {
+  const item = await session.wb.views.waitForTreeItem(VIEW, name);
+  const row = session.wb.views.treeRow(VIEW, name);
+  const icon = (await row.locator('.custom-view-tree-node-item-icon, .codicon').first().getAttribute('class')) ?? '';
+  return { item, icon };
+}
+
+async function waitOnline(session: Session, name: string, online: boolean) {
+  return waitFor(`${name} to show ${online ? 'online' : 'offline'}`, async () => {
+    const { item, icon } = await machineRow(session, name);
+    const label = `${item.ariaLabel} ${icon}`;
+    return (online ? /online/.test(item.ariaLabel) && /vm-running/.test(icon) : /offline/.test(item.ariaLabel) && /vm-outline/.test(icon)) ? label : undefined;
+  });
+}
+
+describe('machines: the tree, terminals and fleet switching', () => {
+  const ui = useWorkbench(() => fleetSession('machines'));
+
+  ui.test('after sign-in the tree lists the user\'s fleets with roles, and a fleet\'s machines with online/offline', async (wb, session) => {
+    await wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 60_000);
+    await wb.views.openContainer('CMDOP');
+    await signInThroughUi(session, fleetOf(session).issuer);
+    await wb.statusBar.waitForText(STATUS, /OAuth$/, 30_000);
+    const prod = await wb.views.waitForTreeItem(VIEW, 'Acme Production');
+    assert.match(prod.description, /^Owner/);
+    assert.match((await wb.views.waitForTreeItem(VIEW, 'Partner Lab')).description, /^Guest/);
+    assert.match((await wb.views.waitForTreeItem(VIEW, 'Acme Staging')).description, /^Admin/);
+    await wb.views.expandTreeItem(VIEW, 'Acme Production');
+    await waitOnline(session, 'web-1', true);
+    await waitOnline(session, 'db-1', true);
+    await waitOnline(session, 'batch-1', false);
+    assert.match((await wb.views.waitForTreeItem(VIEW, 'batch-1')).description, /^linux · /);
+  });
+
+  ui.test('stopping an agent and refreshing turns its machine offline; starting it turns it back online', async (wb, session) => {
+    await fleetOf(session).stopMachine('acme-prod', 'web-1');
+    await wb.views.clickViewTitleAction(VIEW, 'Refresh Machines');
+    await wb.views.expandTreeItem(VIEW, 'Acme Production');
+    await waitOnline(session, 'web-1', false);
+    await fleetOf(session).startMachine('acme-prod', 'web-1');
+    await wb.views.clickViewTitleAction(VIEW, 'Refresh Machines');
+    await wb.views.expandTreeItem(VIEW, 'Acme Production');
+    await waitOnline(session, 'web-1', true);
+  });
+
+  ui.test('Run Command… streams output into a terminal named after the machine and ends with the exit code', async (wb, session) => {
+    await treeContextAction(session, VIEW, 'db-1', 'Run Command…');
+    await wb.quickInput.waitOpen();
+    await wb.quickInput.type('uname -s; echo done; exit 3');
+    await wb.quickInput.submit();
+    await wb.terminal.waitForName('CMDOP: db-1', 20_000);
+    const text = await wb.terminal.waitForText('exit code 3', 30_000);
+    assert.match(text, /^Linux$/m);
+    assert.match(text, /^done$/m);
+    assert.match(text, /\[db-1: exit code 3\]/);
+  });
+
+  ui.test('Open Shell is interactive: arithmetic echoes, Ctrl-C interrupts sleep 100', async (wb, session) => {
+    await treeContextAction(session, VIEW, 'web-1', 'Open Shell');
+    await wb.terminal.waitForName('CMDOP: web-1', 20_000);
+    await wb.terminal.waitForText(/[#$]\s*$/, 20_000);
+    await wb.terminal.sendLine('echo hi-$((40+2))');
+    await wb.terminal.waitForText(/^hi-42$/m, 20_000);
+    await wb.terminal.sendLine('sleep 100; echo slept-$((1+1))');
+    await new Promise((r) => setTimeout(r, 1000));
+    await wb.terminal.send('\x03');
+    await wb.terminal.sendLine('echo after-$((2+2))');
+    const text = await wb.terminal.waitForText(/^after-4$/m, 15_000);
+    assert.doesNotMatch(text, /^slept-2$/m, 'sleep was interrupted, not finished');
+  });
+
+  ui.test('Run Command on Machine… from the palette picks a machine, online first, and runs there', async (wb) => {
+    await wb.runCommand('CMDOP: Run Command on Machine…');
+    await wb.quickInput.waitOpen();
+    const labels = await waitFor('machines in the picker', async () => {
+      const l = await wb.quickInput.labels();
+      return l.length >= 3 ? l : undefined;
+    });
+    const offlineAt = labels.findIndex((l) => l.includes('batch-1'));
+    assert.ok(offlineAt === labels.length - 1, `offline machine listed last: ${JSON.stringify(labels)}`);
+    await wb.quickInput.fill('db');
+    await wb.quickInput.pick(/db-1/);
+    await waitFor('the command prompt for db-1', async () => ((await wb.quickInput.title()).includes('Run Command on db-1') ? true : undefined));
+    await wb.quickInput.type('echo picked-$((3*3))');
+    await wb.quickInput.submit();
+    await wb.terminal.waitForText(/^picked-9$/m, 30_000);
+  });
+
+  ui.test('switching to the Guest fleet changes the status bar and the tree offers no Run Command…', async (wb, session) => {
+    await wb.runCommand('CMDOP: Switch Fleet');
+    await wb.quickInput.pick(/Partner Lab/);
+    assert.equal(await wb.statusBar.waitForText(STATUS, /^Partner Lab/, 15_000), 'Partner Lab · OAuth');
+    await waitFor('Partner Lab marked active in the tree', async () =>
+      /^Guest · active$/.test((await wb.views.waitForTreeItem(VIEW, 'Partner Lab')).description) || undefined,
+    );
+    await wb.views.expandTreeItem(VIEW, 'Partner Lab');
+    await wb.views.waitForTreeItem(VIEW, 'lab-1');
+    await wb.views.treeRow(VIEW, 'lab-1').click({ button: 'right' });
+    const entries = await waitFor('the context menu', async () => {
+      const e = await wb.views.menuEntries();
+      return e.length ? e : undefined;
+    });
+    await session.page.keyboard.press('Escape');
+    assert.ok(entries.includes('Copy Hostname'), `menu: ${JSON.stringify(entries)}`);
+    assert.ok(!entries.includes('Run Command…') && !entries.includes('Open Shell'), `guest menu offers running: ${JSON.stringify(entries)}`);
+  });
+});
