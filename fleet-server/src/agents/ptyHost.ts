@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, constants, openSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as pty from 'node-pty';
 import type { AgentIdentity, FromAgent, OpenSessionSpec } from './agentProtocol';
@@ -19,8 +19,9 @@ export class PtyHost {
       this.send({ type: 'open-failed', sessionId: spec.sessionId, message: `working directory ${cwd} does not exist on ${this.identity.hostname}` });
       return;
     }
-    // --norc/--noprofile keep the shell independent of the host's dotfiles.
-    const args = spec.command === undefined ? ['--norc', '--noprofile', '-i'] : ['--norc', '--noprofile', '-c', spec.command];
+    // --norc/--noprofile keep bash independent of the host's dotfiles (sh reads none without $ENV).
+    const isolation = spec.shell.endsWith('bash') ? ['--norc', '--noprofile'] : [];
+    const args = spec.command === undefined ? [...isolation, '-i'] : [...isolation, '-c', spec.command];
     let terminal: pty.IPty;
     try {
       terminal = pty.spawn(spec.shell, args, {
@@ -28,7 +29,7 @@ export class PtyHost {
         cols: spec.cols,
         rows: spec.rows,
         cwd,
-        env: shellEnvironment(this.identity, spec.env),
+        env: shellEnvironment(this.identity, spec.shell, spec.env),
         // null: hand raw bytes through; decoding would corrupt split UTF-8 sequences.
         encoding: null,
       });
@@ -37,10 +38,12 @@ export class PtyHost {
       return;
     }
     this.terminals.set(spec.sessionId, terminal);
+    const slaveHold = holdSlaveOpen(terminal);
     terminal.onData((data: string | Buffer) => {
       this.send({ type: 'output', sessionId: spec.sessionId, data: typeof data === 'string' ? Buffer.from(data) : data });
     });
     terminal.onExit(({ exitCode, signal }) => {
+      if (slaveHold !== undefined) closeSync(slaveHold);
       this.terminals.delete(spec.sessionId);
       this.send({ type: 'exit', sessionId: spec.sessionId, exitCode, signal: signal ?? 0 });
     });
@@ -82,6 +85,23 @@ export class PtyHost {
     for (const id of this.terminals.keys()) this.close(id, true);
     const killDeadline = Date.now() + 500;
     while (this.terminals.size > 0 && Date.now() < killDeadline) await delay(20);
+  }
+}
+
+/**
+ * When the last slave descriptor closes, node-pty can hit EOF/EIO on the
+ * master before the final bytes are read, losing the tail of the output.
+ * Holding our own slave descriptor keeps the master readable until node-pty
+ * has seen the process exit and drained the buffer (its exit event waits for
+ * that), so "echo hello; exit 7" reliably delivers "hello".
+ */
+function holdSlaveOpen(terminal: pty.IPty): number | undefined {
+  const ptsName = (terminal as pty.IPty & { ptsName?: string }).ptsName;
+  if (!ptsName) return undefined;
+  try {
+    return openSync(ptsName, constants.O_RDWR | constants.O_NOCTTY);
+  } catch {
+    return undefined;
   }
 }
 

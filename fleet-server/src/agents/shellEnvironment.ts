@@ -5,13 +5,13 @@ import type { AgentIdentity } from './agentProtocol';
  * A clean, minimal environment: shells must not inherit the fleet server's
  * variables (tokens, test settings), and should look like the seeded machine.
  */
-export function shellEnvironment(identity: AgentIdentity, requested: Record<string, string>): Record<string, string> {
+export function shellEnvironment(identity: AgentIdentity, shell: string, requested: Record<string, string>): Record<string, string> {
   const user = os.userInfo();
   const base: Record<string, string> = {
-    HOME: user.homedir,
+    HOME: os.homedir(),
     USER: user.username,
     LOGNAME: user.username,
-    SHELL: '/bin/bash',
+    SHELL: shell,
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     TERM: 'xterm-256color',
     LANG: 'C.UTF-8',

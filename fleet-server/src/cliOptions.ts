@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import type { FleetServerOptions } from './index';
+
+export const DEFAULT_PORT_BASE = 4400;
+
+export const USAGE = `Usage: tsx fleet-server/src/main.ts [options]
+  --seed <path>              seed file (default fleet-server/seed.json)
+  --port-base <n>            issuer n, API n+1, relay n+2, staging relay n+3 (default ${DEFAULT_PORT_BASE})
+  --access-token-ttl <sec>   access token lifetime (default 3600)
+  --scale <n>                add fleet scale-10k with n listed machines (no agents)
+  --admin-token <token>      token for /admin endpoints (default: random, printed)
+  --help`;
+
+function integer(name: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`--${name} must be an integer >= ${min}, got "${raw}"`);
+  return Number(raw);
+}
+
+export function parseCli(argv: string[]): FleetServerOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seed: { type: 'string' },
+      'port-base': { type: 'string' },
+      'access-token-ttl': { type: 'string' },
+      scale: { type: 'string' },
+      'admin-token': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const base = integer('port-base', values['port-base'], 1) ?? DEFAULT_PORT_BASE;
+  if (base + 3 > 65535) throw new Error('--port-base leaves no room for four ports');
+  return {
+    seedPath: values.seed,
+    ports: { issuer: base, api: base + 1, relay: base + 2, stagingRelay: base + 3 },
+    accessTokenTtlSeconds: integer('access-token-ttl', values['access-token-ttl'], 1),
+    scaleMachines: integer('scale', values.scale, 0),
+    adminToken: values['admin-token'],
+  };
+}

@@ -1,0 +1,65 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Provider from 'oidc-provider';
+import type { FleetDirectory } from '../fleet/fleetDirectory';
+import { closeServer, listen } from '../net/httpServers';
+import { checkAccessToken, type AccessTokenCheck } from './accessTokenCheck';
+import { handleInteraction } from './interactionRoutes';
+import { OidcMemoryStore } from './memoryAdapter';
+import { CLIENT_ID, providerConfiguration } from './providerConfiguration';
+
+export interface IdentityProvider {
+  issuer: string;
+  clientId: string;
+  checkAccessToken(token: string): Promise<AccessTokenCheck>;
+  close(): Promise<void>;
+}
+
+export interface IdentityProviderOptions {
+  host: string;
+  port: number;
+  directory: FleetDirectory;
+  accessTokenTtlSeconds: number;
+  log: (line: string) => void;
+}
+
+/** Device polling interval we advertise; the RFC default of 5 s makes sign-in feel stuck. */
+const DEVICE_POLL_INTERVAL_SECONDS = 1;
+
+export async function startIdentityProvider(options: IdentityProviderOptions): Promise<IdentityProvider> {
+  const server = createServer();
+  await listen(server, options.host, options.port);
+  const issuer = `http://${options.host}:${(server.address() as AddressInfo).port}`;
+
+  // oidc-provider is ESM-only; this package is CommonJS.
+  const { default: ProviderClass } = await import('oidc-provider');
+  const store = new OidcMemoryStore();
+  const provider: Provider = new ProviderClass(issuer, providerConfiguration({ ...options, store }));
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.path === '/device/auth' && ctx.body && typeof ctx.body === 'object' && 'device_code' in ctx.body) {
+      (ctx.body as Record<string, unknown>).interval = DEVICE_POLL_INTERVAL_SECONDS;
+    }
+  });
+  provider.on('server_error', (_ctx: unknown, err: unknown) => options.log(`identity provider error: ${(err as Error)?.stack ?? String(err)}`));
+
+  const providerCallback = provider.callback();
+  server.on('request', (req, res) => {
+    handleInteraction(provider, options.directory, req, res)
+      .then((handled) => {
+        if (!handled) providerCallback(req, res);
+      })
+      .catch((err: Error) => {
+        options.log(`interaction error: ${err.stack ?? err.message}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('interaction failed');
+      });
+  });
+
+  return {
+    issuer,
+    clientId: CLIENT_ID,
+    checkAccessToken: (token) => checkAccessToken(provider, store, token),
+    close: () => closeServer(server),
+  };
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { AgentSupervisor } from './agents/agentSupervisor';
+import { startRestServer } from './api/restServer';
+import { AuditLog, type AuditEntry } from './audit/auditLog';
+import { ApiKeyStore } from './auth/apiKeyStore';
+import { CredentialResolver } from './auth/credentialResolver';
+import { FleetDirectory, type Fleet } from './fleet/fleetDirectory';
+import type { Machine } from './fleet/machine';
+import { startIdentityProvider } from './idp/identityProvider';
+import { bindRelayServer, serveTerminalService } from './relay/relayServer';
+import { loadSeed, withScaleFleet } from './seed/loadSeed';
+import { RELAY_NAMES, type RelayName, type Seed } from './seed/seedTypes';
+import { SessionRegistry } from './sessions/sessionRegistry';
+
+export type { AuditEntry } from './audit/auditLog';
+export type { Seed, Role } from './seed/seedTypes';
+export { DEFAULT_SEED_PATH, SCALE_FLEET_ID } from './seed/loadSeed';
+export { TERMINAL_PROTO_PATH, PROTO_LOADER_OPTIONS } from './relay/terminalProto';
+
+export const FLEET_SERVER_VERSION = 'cmdop-fleet-server/0.1.0';
+
+export interface FleetServerOptions {
+  seedPath?: string;
+  host?: string;
+  ports?: { issuer?: number; api?: number; relay?: number; stagingRelay?: number };
+  accessTokenTtlSeconds?: number;
+  scaleMachines?: number;
+  adminToken?: string;
+  log?: (line: string) => void;
+  /** Bytes of output kept per session for replay and resume (default 1 MiB). */
+  outputBufferBytes?: number;
+}
+
+export interface FleetServer {
+  issuer: string;
+  apiUrl: string;
+  /** fleet id → host:port of the relay that serves it. */
+  relays: Record<string, string>;
+  defaultRelay: string;
+  clientId: string;
+  adminToken: string;
+  seed: Seed;
+  stopMachine(fleetId: string, hostname: string): Promise<void>;
+  startMachine(fleetId: string, hostname: string): Promise<void>;
+  audit(fleetId: string): AuditEntry[];
+  close(): Promise<void>;
+}
+
+/** Starts identity provider, REST API, relays and machine agents on loopback; everything stops with close(). */
+export async function startFleetServer(options: FleetServerOptions = {}): Promise<FleetServer> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => undefined);
+  const seed = withScaleFleet(loadSeed(options.seedPath), options.scaleMachines ?? 0);
+  const directory = new FleetDirectory(seed);
+  const apiKeys = new ApiKeyStore(seed);
+  const audit = new AuditLog();
+  const registry = new SessionRegistry();
+  const supervisor = new AgentSupervisor(registry, { outputBufferBytes: options.outputBufferBytes ?? 1024 * 1024, log });
+  const adminToken = options.adminToken ?? randomBytes(18).toString('base64url');
+  const closers: (() => Promise<void>)[] = [];
+
+  const close = async (): Promise<void> => {
+    await supervisor.stopAll(directory.allMachines());
+    for (const closer of closers.reverse()) await closer().catch((err: Error) => log(`close: ${err.message}`));
+    closers.length = 0;
+  };
+
+  try {
+    const idp = await startIdentityProvider({
+      host,
+      port: options.ports?.issuer ?? 0,
+      directory,
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+      log,
+    });
+    closers.push(() => idp.close());
+    const resolver = new CredentialResolver(directory, apiKeys, idp.checkAccessToken);
+
+    const relayPorts: Record<RelayName, number> = { default: options.ports?.relay ?? 0, staging: options.ports?.stagingRelay ?? 0 };
+    const bound = new Map<RelayName, Awaited<ReturnType<typeof bindRelayServer>>>();
+    for (const name of RELAY_NAMES) {
+      const relay = await bindRelayServer(host, relayPorts[name]);
+      bound.set(name, relay);
+      closers.push(async () => relay.server.forceShutdown());
+    }
+    const relayAddressOf = (fleet: Fleet): string => bound.get(fleet.relay)!.address;
+    for (const [relayName, { server, address }] of bound) {
+      serveTerminalService(server, {
+        relayName,
+        directory,
+        resolver,
+        supervisor,
+        registry,
+        audit,
+        relayAddressOf,
+        ownAddress: () => address,
+        version: FLEET_SERVER_VERSION,
+        log,
+      });
+    }
+
+    const machineOf = (fleetId: string, hostname: string): Machine => {
+      const machine = directory.fleet(fleetId)?.machines.find((m) => m.hostname === hostname);
+      if (!machine) throw new Error(`no machine ${hostname} in fleet ${fleetId}`);
+      return machine;
+    };
+    const stopMachine = (fleetId: string, hostname: string): Promise<void> => supervisor.stop(machineOf(fleetId, hostname));
+    const startMachine = (fleetId: string, hostname: string): Promise<void> => supervisor.start(machineOf(fleetId, hostname));
+
+    const api = await startRestServer(
+      { directory, resolver, apiKeys, audit, relayFor: relayAddressOf, adminToken, stopMachine, startMachine },
+      host,
+      options.ports?.api ?? 0,
+      log,
+    );
+    closers.push(() => api.close());
+
+    const seededOnline = seed.fleets.flatMap((f) => f.machines.filter((m) => m.online).map((m) => machineOf(f.id, m.hostname)));
+    await Promise.all(seededOnline.map((machine) => supervisor.start(machine)));
+
+    return {
+      issuer: idp.issuer,
+      apiUrl: api.url,
+      relays: Object.fromEntries(directory.allFleets().map((fleet) => [fleet.id, relayAddressOf(fleet)])),
+      defaultRelay: bound.get('default')!.address,
+      clientId: idp.clientId,
+      adminToken,
+      seed,
+      stopMachine,
+      startMachine,
+      audit: (fleetId) => audit.list(fleetId),
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,36 @@
+import type { handleServerStreamingCall, handleUnaryCall, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
+import { authorizeCall, type CallContext, type CallPolicy } from './callAuthorization';
+import type { RelayDeps } from './relayDeps';
+import { toServiceError } from './relayError';
+
+/** A unary handler that runs only after the call is authorized; thrown RelayErrors become statuses. */
+export function unary<Req, Res>(
+  deps: RelayDeps,
+  method: string,
+  policy: CallPolicy,
+  run: (ctx: CallContext, request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
+): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    authorizeCall(deps, call, policy)
+      .then((ctx) => run(ctx, call.request, call))
+      .then(
+        (response) => callback(null, response),
+        (err: unknown) => callback(toServiceError(err, deps.log, method)),
+      );
+  };
+}
+
+/** A server-streaming handler; `run` owns the stream once it returns without throwing. */
+export function serverStream<Req, Res>(
+  deps: RelayDeps,
+  method: string,
+  policy: CallPolicy,
+  run: (ctx: CallContext, request: Req, call: ServerWritableStream<Req, Res>) => Promise<void>,
+): handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    authorizeCall(deps, call, policy)
+      .then((ctx) => run(ctx, call.request, call))
+      // grpc-js turns an 'error' event on a server stream into the call's final status.
+      .catch((err: unknown) => call.emit('error', toServiceError(err, deps.log, method)));
+  };
+}

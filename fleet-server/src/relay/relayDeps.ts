@@ -1,0 +1,20 @@
+import type { AgentSupervisor } from '../agents/agentSupervisor';
+import type { AuditLog } from '../audit/auditLog';
+import type { CredentialResolver } from '../auth/credentialResolver';
+import type { Fleet, FleetDirectory } from '../fleet/fleetDirectory';
+import type { RelayName } from '../seed/seedTypes';
+import type { SessionRegistry } from '../sessions/sessionRegistry';
+
+/** Everything a relay's handlers use; one relay per RelayName, all sharing the same state. */
+export interface RelayDeps {
+  relayName: RelayName;
+  directory: FleetDirectory;
+  resolver: CredentialResolver;
+  supervisor: AgentSupervisor;
+  registry: SessionRegistry;
+  audit: AuditLog;
+  relayAddressOf(fleet: Fleet): string;
+  ownAddress(): string;
+  version: string;
+  log: (line: string) => void;
+}

@@ -1,0 +1,33 @@
+import * as grpc from '@grpc/grpc-js';
+import { machineHandlers } from './machineHandlers';
+import { outputHandlers } from './outputHandlers';
+import type { RelayDeps } from './relayDeps';
+import { sessionHandlers } from './sessionHandlers';
+import { loadTerminalService } from './terminalProto';
+import { terminalControlHandlers } from './terminalControlHandlers';
+
+/** Requests above this are refused by grpc-js itself (RESOURCE_EXHAUSTED) before any handler runs. */
+export const MAX_RECEIVE_BYTES = 1024 * 1024;
+
+export async function bindRelayServer(host: string, port: number): Promise<{ server: grpc.Server; address: string }> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+    'grpc.max_send_message_length': 16 * 1024 * 1024,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 5000,
+  });
+  const boundPort = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) => (err ? reject(err) : resolve(actual))),
+  );
+  return { server, address: `${host}:${boundPort}` };
+}
+
+/** Adds the service to a bound server. Binding comes first so every relay's address is known to all of them. */
+export function serveTerminalService(server: grpc.Server, deps: RelayDeps): void {
+  server.addService(loadTerminalService(), {
+    ...machineHandlers(deps),
+    ...sessionHandlers(deps),
+    ...terminalControlHandlers(deps),
+    ...outputHandlers(deps),
+  } as unknown as grpc.UntypedServiceImplementation);
+}

@@ -1,0 +1,81 @@
+import { status } from '@grpc/grpc-js';
+import { MachineOfflineError } from '../agents/agentSupervisor';
+import type { TerminalSession } from '../sessions/terminalSession';
+import type { CallContext } from './callAuthorization';
+import { unary } from './handlerKit';
+import { toTimestamp, type CloseSessionRequest, type CreateSessionRequest, type SessionIdRequest } from './messages';
+import type { RelayDeps } from './relayDeps';
+import { RelayError } from './relayError';
+import { findSession, requestedSessionId, sessionTarget } from './sessionLookup';
+import { sessionRequestFrom } from './sessionRequestValidation';
+
+function offline(machineHostname: string, fleetId: string): RelayError {
+  return new RelayError(status.UNAVAILABLE, `machine ${machineHostname} in fleet ${fleetId} is offline (no agent connected); try again when it is back`);
+}
+
+export function sessionHandlers(deps: RelayDeps) {
+  const audit = (ctx: CallContext, action: string, session: TerminalSession): void =>
+    deps.audit.record(ctx.fleet.id, { actor: ctx.actor, action, target: sessionTarget(session), source_ip: ctx.sourceIp });
+
+  return {
+    CreateSession: unary(deps, 'CreateSession', { operation: 'create sessions', mutates: true }, async (ctx, request: CreateSessionRequest) => {
+      if (!ctx.agentRef) {
+        throw new RelayError(status.INVALID_ARGUMENT, 'missing x-agent-id metadata: name the machine (machine id, agent session id or hostname)');
+      }
+      const machine = deps.directory.machine(ctx.fleet.id, ctx.agentRef);
+      if (!machine) throw new RelayError(status.NOT_FOUND, `no machine "${ctx.agentRef}" in fleet ${ctx.fleet.id} (x-agent-id)`);
+      const sessionRequest = sessionRequestFrom(request, ctx.actor);
+      if (!machine.isOnline) throw offline(machine.hostname, ctx.fleet.id);
+      let session: TerminalSession;
+      try {
+        session = await deps.supervisor.openSession(machine, sessionRequest);
+      } catch (err) {
+        if (err instanceof MachineOfflineError) throw offline(machine.hostname, ctx.fleet.id);
+        throw new RelayError(status.FAILED_PRECONDITION, `could not start a session on ${machine.hostname}: ${(err as Error).message}`);
+      }
+      audit(ctx, 'session.create', session);
+      return { success: true, session_id: session.id, error: '' };
+    }),
+
+    CloseSession: unary(deps, 'CloseSession', { operation: 'close sessions', mutates: true }, async (ctx, request: CloseSessionRequest) => {
+      const session = findSession(deps, ctx, request.session_id);
+      // Closing a closed session is a no-op, so clients can close without racing the exit.
+      if (session.state !== 'ended') {
+        await deps.supervisor.close(session, request.force);
+        audit(ctx, 'session.close', session);
+      }
+      return { success: true, error: '' };
+    }),
+
+    GetSessionStatus: unary(deps, 'GetSessionStatus', { operation: 'look at sessions', mutates: false }, async (ctx, request: SessionIdRequest) => {
+      const id = requestedSessionId(ctx, request.session_id);
+      const session = deps.registry.get(id);
+      if (session && session.fleetId === ctx.fleet.id) {
+        return {
+          exists: true,
+          status: session.state === 'ended' ? 'DISCONNECTED' : 'CONNECTED',
+          agent_hostname: session.machine.hostname,
+          connected_at: toTimestamp(session.createdAt),
+          last_heartbeat_at: toTimestamp(session.machine.lastSeenAt),
+          commands_count: session.inputCount,
+          ended: session.state === 'ended',
+          exit_code: session.end?.exitCode ?? 0,
+          exit_signal: session.end?.signal ?? 0,
+          end_reason: session.end?.reason ?? '',
+          output_bytes: session.output.endOffset,
+        };
+      }
+      const machine = ctx.fleet.machines.find((m) => m.agentSessionId === id);
+      if (machine) {
+        return {
+          exists: true,
+          status: machine.isOnline ? 'CONNECTED' : 'DISCONNECTED',
+          agent_hostname: machine.hostname,
+          connected_at: toTimestamp(machine.connectedAt),
+          last_heartbeat_at: toTimestamp(machine.lastSeenAt),
+        };
+      }
+      return { exists: false, status: 'SESSION_STATUS_UNSPECIFIED' };
+    }),
+  };
+}
