@@ -98,6 +98,22 @@ describe('machines: the tree, terminals and fleet switching', () => {
     await wb.terminal.waitForText(/^picked-9$/m, 30_000);
   });
 
+  ui.test('Filter Machines… narrows the tree by name, and an empty filter shows all again', async (wb) => {
+    await wb.runCommand('CMDOP: Filter Machines…');
+    await wb.quickInput.answer('db');
+    await wb.views.expandTreeItem(VIEW, 'Acme Production');
+    await wb.views.waitForTreeItem(VIEW, 'db-1');
+    const shown = await waitFor('the filtered tree', async () => {
+      const labels = (await wb.views.treeItems(VIEW)).map((i) => i.label);
+      return labels.includes('web-1') ? undefined : labels;
+    });
+    assert.ok(!shown.includes('batch-1'), `filtered tree: ${JSON.stringify(shown)}`);
+    await wb.runCommand('CMDOP: Filter Machines…');
+    await wb.quickInput.answer('');
+    await wb.views.expandTreeItem(VIEW, 'Acme Production');
+    await wb.views.waitForTreeItem(VIEW, 'web-1');
+  });
+
   ui.test('switching to the Guest fleet changes the status bar and the tree offers no Run Command…', async (wb, session) => {
     await wb.runCommand('CMDOP: Switch Fleet');
     await wb.quickInput.pick(/Partner Lab/);

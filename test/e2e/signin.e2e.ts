@@ -76,6 +76,13 @@ describe('sign-in: OAuth device flow from the command palette', () => {
     await wb.quickInput.pick(/Partner Lab/);
     assert.equal(await wb.statusBar.waitForText(STATUS, /^Partner Lab/, 15_000), 'Partner Lab · OAuth');
   });
+
+  ui.test('CMDOP: Sign Out returns to "CMDOP: Sign in" and the welcome view', async (wb) => {
+    await wb.runCommand('CMDOP: Sign Out');
+    assert.equal(await wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 15_000), 'CMDOP: Sign in');
+    await wb.views.openContainer('CMDOP');
+    await wb.views.waitForWelcomeText('Machines', 'Sign in to CMDOP');
+  });
 });
 
 describe('sign-in: a key in CMDOP_API_KEY', () => {

@@ -41,10 +41,13 @@ export async function clickNoticeButton(session: Session, match: RegExp, button:
 }
 
 export async function clearNotices(session: Session): Promise<void> {
-  await openCenter(session);
-  await session.page.locator('.notifications-center .codicon-notifications-clear-all').first().click().catch(() => undefined);
+  await session.wb.runCommand('Notifications: Clear All Notifications');
 }
 
 export async function closeCenter(session: Session): Promise<void> {
-  await session.page.locator('.notifications-center .codicon-notifications-hide').first().click().catch(() => undefined);
+  // The bell toggles the center.
+  if (await session.page.locator('.notifications-center.visible').isVisible()) {
+    await session.page.locator('.statusbar-item .codicon-bell, .statusbar-item .codicon-bell-dot').first().click();
+    await session.page.locator('.notifications-center.visible').waitFor({ state: 'hidden', timeout: 5_000 });
+  }
 }

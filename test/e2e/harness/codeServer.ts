@@ -28,8 +28,9 @@ export interface CodeServerOptions {
   /** Default: a free port. */
   port?: number;
   /**
-   * Turns on VS Code's smoke-test driver (`window.driver` in the page): whole terminal buffers can be read,
-   * and the workbench accepts `payload` (extensionDevelopmentPath / extensionTestsPath) in its URL. Default true.
+   * Turns on VS Code's smoke-test driver (`--vscode-option enable-smoke-test-driver`): the workbench then accepts
+   * `payload` (extensionDevelopmentPath / extensionTestsPath) in its URL and offers `window.driver` (whole
+   * terminal buffers). Off by default because it also HIDES NOTIFICATION TOASTS (they only reach the center).
    */
   smokeTestDriver?: boolean;
   /** More `--vscode-option` values passed through to the VS Code server. */
@@ -97,7 +98,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 
   const port = options.port ?? (await freePort());
   const authority = `127.0.0.1:${port}`;
-  const vscodeOptions = [...(options.smokeTestDriver === false ? [] : ['enable-smoke-test-driver']), ...(options.vscodeOptions ?? [])];
+  const vscodeOptions = [...(options.smokeTestDriver ? ['enable-smoke-test-driver'] : []), ...(options.vscodeOptions ?? [])];
   const args = [
     '--bind-addr', authority,
     '--auth', 'none',

@@ -24,5 +24,9 @@ export const extensionId = `${manifest.publisher}.${manifest.name}`;
 
 /** Turns a test name into a file name that every file system accepts. */
 export function fileSafe(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 120) || 'unnamed';
+  const safe = name
+    .replace(/[^A-Za-z0-9 ._,()+=@-]+/g, '_')
+    .replace(/^[\s._]+|[\s._]+$/g, '')
+    .slice(0, 150);
+  return safe || 'unnamed';
 }

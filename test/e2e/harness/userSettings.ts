@@ -37,6 +37,8 @@ export const baseSettings: Record<string, unknown> = {
   'terminal.integrated.confirmOnExit': 'never',
   'terminal.integrated.shellIntegration.enabled': false,
   'terminal.integrated.defaultProfile.linux': 'bash',
+  // Always show the tabs list, so terminal names can be read even with one terminal.
+  'terminal.integrated.tabs.hideCondition': 'never',
 };
 
 /** Settings that point the extension at a local fleet server. */
