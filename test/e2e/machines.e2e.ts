@@ -1,8 +1,8 @@
 // Issue: fleets and machines in the sidebar, fleet switching, commands and shells in terminals,
 // against the local fleet server's real agents and shells.
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
-import { type Session, useWorkbench, waitFor } from './harness';
+import { after, describe } from 'node:test';
+import { type LocalFleet, type Session, startLocalFleet, useWorkbench, waitFor } from './harness';
 import { signInThroughUi } from './flows/deviceSignIn';
 import { treeContextAction } from './flows/contextMenu';
 import { fleetOf, fleetSession } from './flows/fleetSession';
@@ -131,5 +131,33 @@ describe('machines: the tree, terminals and fleet switching', () => {
     await session.page.keyboard.press('Escape');
     assert.ok(entries.includes('Copy Hostname'), `menu: ${JSON.stringify(entries)}`);
     assert.ok(!entries.includes('Run Command…') && !entries.includes('Open Shell'), `guest menu offers running: ${JSON.stringify(entries)}`);
+  });
+});
+
+describe('machines: a fleet of 10,000', () => {
+  let fleet: LocalFleet | undefined;
+  const ui = useWorkbench(async () => {
+    fleet = await startLocalFleet({ scaleMachines: 10_000 });
+    return { ...fleetSession('scale'), fleet };
+  });
+  after(async () => {
+    await fleet?.close();
+  });
+
+  ui.test('expanding it shows the first page and a "Load more" row, not all 10,000; Load more adds the next page', async (wb, session) => {
+    await wb.views.openContainer('CMDOP');
+    await signInThroughUi(session, fleetOf(session).issuer);
+    await wb.views.expandTreeItem(VIEW, /^Scale test/);
+    await wb.views.clickTreeItem(VIEW, 'node-00001');
+    // The tree only renders rows in view: jump to the end of the list.
+    await session.page.keyboard.press('End');
+    const more = await wb.views.waitForTreeItem(VIEW, 'Load more machines…');
+    assert.equal(more.description, '50 shown');
+    assert.ok((await wb.views.treeItems(VIEW)).some((i) => i.label === 'node-00050'));
+    await wb.views.clickTreeItem(VIEW, 'Load more machines…');
+    await wb.views.clickTreeItem(VIEW, 'node-00051');
+    await session.page.keyboard.press('End');
+    await waitFor('the second page', async () => ((await wb.views.waitForTreeItem(VIEW, 'Load more machines…')).description === '100 shown' ? true : undefined));
+    assert.ok((await wb.views.treeItems(VIEW)).some((i) => i.label === 'node-00100'));
   });
 });
