@@ -20,6 +20,14 @@ export interface ActiveContext {
   skipped: string[];
 }
 
+/** What the server says about a fleet API key. */
+export interface LearnedKey {
+  fleet: FleetInfo;
+  keyName: string;
+  expiresAt?: number;
+  lastUsedAt?: number;
+}
+
 export interface FleetChoice {
   fleet: FleetInfo;
   sources: CredentialSource[];
@@ -41,7 +49,7 @@ export interface FleetContextDeps {
 export class FleetContext {
   private readonly changes = new Emitter();
   readonly onDidChange = this.changes.event;
-  private readonly keyFleets = new Map<string, Promise<{ fleet: FleetInfo; keyName: string; expiresAt?: number }>>();
+  private readonly keyFleets = new Map<string, Promise<LearnedKey>>();
   private oauthFleets: { token: string; fleets: Promise<FleetInfo[]> } | undefined;
 
   constructor(private readonly deps: FleetContextDeps) {
@@ -141,13 +149,14 @@ export class FleetContext {
   }
 
   /** Asks the server which fleet a key belongs to (cached per key for this window's life). */
-  learnKey(credential: Credential): Promise<{ fleet: FleetInfo; keyName: string; expiresAt?: number }> {
+  learnKey(credential: Credential): Promise<LearnedKey> {
     let known = this.keyFleets.get(credential.secret);
     if (!known) {
       known = this.deps.api.whoami(credential).then((who) => {
         if (who.kind !== 'api_key') throw new CredentialRefusedError(credential.source, 'it is not a fleet API key');
         const expiresAt = who.key.expires_at ? Date.parse(who.key.expires_at) : undefined;
-        return { fleet: { ...who.fleet, role: 'Member' as const }, keyName: who.key.name, expiresAt };
+        const lastUsedAt = who.key.last_used_at ? Date.parse(who.key.last_used_at) : undefined;
+        return { fleet: { ...who.fleet, role: 'Member' as const }, keyName: who.key.name, expiresAt, lastUsedAt };
       });
       known.catch(() => this.keyFleets.delete(credential.secret));
       this.keyFleets.set(credential.secret, known);

@@ -146,4 +146,16 @@ describe('sign-in: adding a fleet API key', () => {
     }
     assert.match(session.extensionLog(), /Activated in/, 'the log was read (the check above could fail)');
   });
+
+  ui.test('Remove Fleet API Key shows the key\'s expiry and last use, asks, and signs the fleet out', async (wb) => {
+    await wb.runCommand('CMDOP: Remove Fleet API Key');
+    const item = await wb.quickInput.waitForItem(/Acme Production/, 15_000);
+    assert.equal(item.description, 'ci-deploy');
+    assert.match(item.detail, /^never expires · last used /);
+    await wb.quickInput.pick(/Acme Production/);
+    const dialog = await wb.dialogs.waitOpen(10_000);
+    assert.match(dialog.message, /Remove the stored key "ci-deploy"/);
+    await wb.dialogs.clickButton('Remove');
+    assert.equal(await wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 15_000), 'CMDOP: Sign in');
+  });
 });

@@ -49,8 +49,22 @@ export async function removeApiKey(context: FleetContext, keys: FleetKeyStore): 
     void vscode.window.showInformationMessage('CMDOP: No fleet API keys are stored.');
     return;
   }
+  const describe = async (fleetId: string): Promise<string> => {
+    const secret = await keys.secretFor(fleetId);
+    if (!secret) return 'secret missing from this machine';
+    try {
+      const learned = await context.learnKey({ kind: 'apiKey', source: 'active', secret, fleetId });
+      const expiry = learned.expiresAt ? `expires ${new Date(learned.expiresAt).toLocaleDateString()}` : 'never expires';
+      const used = learned.lastUsedAt ? `last used ${new Date(learned.lastUsedAt).toLocaleString()}` : 'never used';
+      return `${expiry} · ${used}`;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
   const picked = await vscode.window.showQuickPick(
-    stored.map((k) => ({ label: k.fleetName, description: k.keyName, detail: `Added ${new Date(k.addedAt).toLocaleString()}`, fleetId: k.fleetId })),
+    Promise.all(
+      stored.map(async (k) => ({ label: k.fleetName, description: k.keyName, detail: await describe(k.fleetId), fleetId: k.fleetId })),
+    ),
     { title: 'CMDOP: Remove Fleet API Key', placeHolder: 'Which fleet\'s key should be removed from this machine?' },
   );
   if (!picked) return;
