@@ -44,10 +44,12 @@ export function activate(context: vscode.ExtensionContext): void {
     perMode.push(
       view,
       vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'CMDOP', s.auth, { supportsMultipleAccounts: false }),
-      s.fleets.onDidChange(() => {
-        // A new fleet or credential means new channels: drop the old ones so nothing leaks across fleets.
-        pool.reset();
-        tree?.refresh();
+      s.fleets.onDidChange((change) => {
+        if (change === 'credentials') {
+          // A new fleet or credential means new channels: drop the old ones so nothing leaks across fleets.
+          pool.reset();
+          tree?.refresh();
+        }
         void status.update();
       }),
       s.keeper.onDidChange(({ reason, detail }) => {

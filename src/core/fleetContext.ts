@@ -1,7 +1,7 @@
 import type { Credential, CredentialSource } from './credential';
 import { Emitter } from './emitter';
 import type { Endpoints, Mode } from './endpoints';
-import { CmdopError, CredentialRefusedError } from './errors';
+import { CmdopError, CredentialRefusedError, NotSignedInError } from './errors';
 import type { FleetApi, FleetInfo } from './fleetApi';
 import type { FleetKeyStore } from './fleetKeys';
 import type { LegacyImporter } from './legacyImport';
@@ -28,6 +28,8 @@ export interface LearnedKey {
   lastUsedAt?: number;
 }
 
+export type ContextChange = 'credentials' | 'refreshed';
+
 export interface FleetChoice {
   fleet: FleetInfo;
   sources: CredentialSource[];
@@ -47,14 +49,15 @@ export interface FleetContextDeps {
 
 /** Ties the resolver to the server: learns which fleet a credential reaches and which relay serves that fleet. */
 export class FleetContext {
-  private readonly changes = new Emitter();
+  private readonly changes = new Emitter<ContextChange>();
+  /** 'credentials': who or which fleet may have changed; 'refreshed': only the OAuth token was renewed. */
   readonly onDidChange = this.changes.event;
   private readonly keyFleets = new Map<string, Promise<LearnedKey>>();
   private oauthFleets: { token: string; fleets: Promise<FleetInfo[]> } | undefined;
 
   constructor(private readonly deps: FleetContextDeps) {
-    deps.keys.onDidChange(() => this.changes.fire());
-    deps.keeper.onDidChange(() => this.changes.fire());
+    deps.keys.onDidChange(() => this.changes.fire('credentials'));
+    deps.keeper.onDidChange(({ reason }) => this.changes.fire(reason === 'refreshed' ? 'refreshed' : 'credentials'));
   }
 
   get mode(): Mode {
@@ -63,7 +66,7 @@ export class FleetContext {
 
   /** Call when settings or the environment may have changed the answer. */
   refresh(): void {
-    this.changes.fire();
+    this.changes.fire('credentials');
   }
 
   activeFleetId(): string | undefined {
@@ -72,13 +75,20 @@ export class FleetContext {
 
   async setActiveFleet(fleetId: string): Promise<void> {
     await this.deps.state.update(this.activeKey, fleetId);
-    this.changes.fire();
+    this.changes.fire('credentials');
   }
 
   /** The credential and fleet the resolver picks now; undefined when signed out and nothing else applies. */
   async current(request: { explicitKey?: string; fleetId?: string } = {}): Promise<ActiveContext> {
     const resolution = await resolveCredential(this.sources(), request);
     return this.describe(resolution, request.fleetId);
+  }
+
+  /** The OAuth access token to use right now (refreshed when close to expiry); cheap to call per request. */
+  async oauthAccessToken(): Promise<string> {
+    const session = await this.deps.keeper.session();
+    if (!session) throw new NotSignedInError();
+    return session.accessToken;
   }
 
   /** Every fleet reachable with some credential, each with the sources that reach it. */

@@ -15,5 +15,7 @@ export class ObserverOnlyError extends CmdopError {
 export async function relayFor(fleets: FleetContext, pool: RelayPool, fleet: FleetInfo, forRunning: boolean): Promise<RelayClient> {
   if (forRunning && !canUseSessions(fleet.role)) throw new ObserverOnlyError(fleet.name);
   const { credential } = await fleets.current({ fleetId: fleet.id });
-  return pool.get({ address: fleet.relay, fleetId: fleet.id, fleetName: fleet.name, credential });
+  const currentCredential =
+    credential.kind === 'oauth' ? async () => ({ ...credential, secret: await fleets.oauthAccessToken() }) : undefined;
+  return pool.get({ address: fleet.relay, fleetId: fleet.id, fleetName: fleet.name, credential, currentCredential });
 }

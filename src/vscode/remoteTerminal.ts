@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { RelayClient } from '../core/relay/relayClient';
+import type { RelayPool } from '../core/relay/relayPool';
 import { RemoteSession, type SessionExit } from '../core/relay/remoteSession';
 
 const dim = (text: string) => `\x1b[2m${text}\x1b[0m`;
@@ -25,7 +26,10 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
     private readonly hostname: string,
     private readonly command: string | undefined,
     private readonly log: vscode.LogOutputChannel,
+    private readonly pool: RelayPool,
   ) {}
+
+  private poolReset: { dispose(): void } | undefined;
 
   async open(initial: vscode.TerminalDimensions | undefined): Promise<void> {
     this.dims = initial;
@@ -43,6 +47,7 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
       return;
     }
     this.state = 'live';
+    this.poolReset = this.pool.onWillReset(() => this.credentialsChanged());
     this.session.onOutput((bytes) => this.writes.fire(this.decoder.decode(bytes, { stream: true })));
     this.session.onGap((lost) => this.writes.fire(`\r\n\x1b[33m[${lost} bytes of output were dropped by the relay while disconnected]\x1b[0m\r\n`));
     this.session.onExit((exit) => this.finished(exit));
@@ -69,10 +74,22 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
   }
 
   close(): void {
+    this.poolReset?.dispose();
     void this.session?.close('terminal closed');
   }
 
+  /** Fleet switch, sign-out or a key change closes the relay channels; this session ends with them. */
+  private credentialsChanged(): void {
+    if (this.state === 'exited') return;
+    this.state = 'exited';
+    this.exitCode = 1;
+    this.poolReset?.dispose();
+    void this.session?.close('fleet or credential changed');
+    this.writes.fire(`\r\n${dim('[The active fleet or credential changed, so this session was closed.] Press any key to close.')}`);
+  }
+
   private finished(exit: SessionExit): void {
+    this.poolReset?.dispose();
     this.state = 'exited';
     this.exitCode = exit.signal ? 128 + exit.signal : exit.code;
     const how = exit.signal ? `killed by signal ${exit.signal}` : `exit code ${exit.code}`;
@@ -92,7 +109,7 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
     if (this.state !== 'disconnected' || !this.session) return;
     this.state = 'live';
     this.writes.fire(dim('Reconnecting…') + '\r\n');
-    this.session.resume();
+    void this.session.resume();
     if (this.dims) void this.session.resize(this.dims.columns, this.dims.rows).catch(() => undefined);
   }
 }

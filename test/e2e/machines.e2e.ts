@@ -132,6 +132,12 @@ describe('machines: the tree, terminals and fleet switching', () => {
     assert.ok(entries.includes('Copy Hostname'), `menu: ${JSON.stringify(entries)}`);
     assert.ok(!entries.includes('Run Command…') && !entries.includes('Open Shell'), `guest menu offers running: ${JSON.stringify(entries)}`);
   });
+
+  ui.test('the shell opened in the old fleet was closed by the switch and says so', async (wb) => {
+    await wb.terminal.select('CMDOP: web-1');
+    const text = await wb.terminal.waitForText('The active fleet or credential changed', 10_000);
+    assert.match(text, /this session was closed/);
+  });
 });
 
 describe('machines: a fleet of 10,000', () => {

@@ -156,7 +156,7 @@ describe('extension core against the local fleet server', () => {
       assert.doesNotMatch(text, /not-1-interrupted/);
 
       const before = session.bytesReceived;
-      session.resume(); // drops the stream and reopens it from the last byte seen
+      await session.resume(); // drops the stream and reopens it from the last byte seen
       await session.write(Buffer.from('echo resumed-$((2+3))\r'));
       await waitText(/resumed-5/);
       assert.ok(session.bytesReceived > before);

@@ -78,4 +78,40 @@ describe('a fleet\'s key goes only to that fleet\'s server', () => {
     assert.equal(relayA.calls.at(-1)?.authorization, `Bearer ${KEY_A}`);
     assert.equal(relayA.calls.at(-1)?.workspaceId, 'fleet-a');
   });
+
+  it('a long-lived client sends the current OAuth token on each call, so a refresh mid-session is picked up', async () => {
+    let token = 'token-1';
+    const client = new RelayClient({
+      address: relayB.address,
+      fleetId: 'fleet-b',
+      fleetName: 'acme-staging',
+      credential: { kind: 'oauth', source: 'oauth', secret: token, account: 'alice@acme.test' },
+      currentCredential: async () => ({ kind: 'oauth', source: 'oauth', secret: token, account: 'alice@acme.test' }),
+    });
+    try {
+      await client.health();
+      token = 'token-2';
+      await client.health();
+    } finally {
+      client.close();
+    }
+    assert.deepEqual(relayB.calls.slice(-2).map((c) => c.authorization), ['Bearer token-1', 'Bearer token-2']);
+  });
+
+  it('a credential that turns into another fleet\'s key mid-session is refused before sending', async () => {
+    const before = relayB.calls.length;
+    const client = new RelayClient({
+      address: relayB.address,
+      fleetId: 'fleet-b',
+      fleetName: 'acme-staging',
+      credential: { kind: 'oauth', source: 'oauth', secret: 'token', account: 'alice@acme.test' },
+      currentCredential: async () => ({ kind: 'apiKey', source: 'active', secret: KEY_A, fleetId: 'fleet-a' }),
+    });
+    try {
+      await assert.rejects(client.health(), CrossFleetCredentialError);
+    } finally {
+      client.close();
+    }
+    assert.equal(relayB.calls.length, before);
+  });
 });

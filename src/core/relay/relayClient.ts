@@ -11,6 +11,11 @@ export interface RelayTarget {
   fleetId: string;
   fleetName: string;
   credential: Credential;
+  /**
+   * Returns the credential to use now. OAuth access tokens are refreshed while a terminal stays open,
+   * so each call asks for the current one instead of reusing the token the client was created with.
+   */
+  currentCredential?: () => Promise<Credential>;
 }
 
 export interface SessionInfo {
@@ -67,10 +72,7 @@ export class RelayClient {
   private readonly client: ServiceClient;
 
   constructor(readonly target: RelayTarget) {
-    const { credential, fleetId, fleetName } = target;
-    if (credential.kind === 'apiKey' && credential.fleetId && credential.fleetId !== fleetId) {
-      throw new CrossFleetCredentialError(credential.source, credential.fleetId, fleetName);
-    }
+    this.checkFleet(target.credential);
     const host = target.address.replace(/:\d+$/, '');
     const { grpc } = runtime();
     const channel = isLoopback(host) ? grpc.credentials.createInsecure() : grpc.credentials.createSsl();
@@ -82,9 +84,19 @@ export class RelayClient {
     }) as unknown as ServiceClient;
   }
 
-  metadata(agentId?: string): grpc.Metadata {
+  /** A fleet's key never goes to another fleet's relay: refused before anything is sent. */
+  private checkFleet(credential: Credential): void {
+    const { fleetId, fleetName } = this.target;
+    if (credential.kind === 'apiKey' && credential.fleetId && credential.fleetId !== fleetId) {
+      throw new CrossFleetCredentialError(credential.source, credential.fleetId, fleetName);
+    }
+  }
+
+  async metadata(agentId?: string): Promise<grpc.Metadata> {
+    const credential = this.target.currentCredential ? await this.target.currentCredential() : this.target.credential;
+    this.checkFleet(credential);
     const md = new (runtime().grpc.Metadata)();
-    md.set('authorization', `Bearer ${this.target.credential.secret}`);
+    md.set('authorization', `Bearer ${credential.secret}`);
     md.set('workspace_id', this.target.fleetId);
     if (agentId) md.set('x-agent-id', agentId);
     return md;
@@ -125,8 +137,8 @@ export class RelayClient {
     await this.unary('CloseSession', { session_id: sessionId, reason, force: false });
   }
 
-  streamOutput(sessionId: string, offset: number): grpc.ClientReadableStream<OutputEvent> {
-    return this.client.StreamSessionOutput({ session_id: sessionId, offset: String(offset) }, this.metadata());
+  async streamOutput(sessionId: string, offset: number): Promise<grpc.ClientReadableStream<OutputEvent>> {
+    return this.client.StreamSessionOutput({ session_id: sessionId, offset: String(offset) }, await this.metadata());
   }
 
   describeError(err: unknown): Error {
@@ -137,9 +149,10 @@ export class RelayClient {
     this.client.close();
   }
 
-  private unary<T>(method: string, request: object, agentId?: string): Promise<T> {
+  private async unary<T>(method: string, request: object, agentId?: string): Promise<T> {
+    const md = await this.metadata(agentId);
     return new Promise((resolve, reject) => {
-      this.client[method](request, this.metadata(agentId), { deadline: Date.now() + UNARY_DEADLINE_MS }, (err, res) =>
+      this.client[method](request, md, { deadline: Date.now() + UNARY_DEADLINE_MS }, (err, res) =>
         err ? reject(relayError(err, this.target)) : resolve(res as T),
       );
     });

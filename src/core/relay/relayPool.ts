@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
+import { Emitter } from '../emitter';
 import { RelayClient, type RelayTarget } from './relayClient';
 
-/** Reuses one gRPC channel per fleet, relay and credential; reset() drops them all (fleet switch, sign-out). */
+/**
+ * Reuses one gRPC channel per fleet, relay and credential; reset() drops them all (fleet switch, sign-out,
+ * a key added or removed). OAuth clients are keyed by account, not token, so a refreshed token keeps the channel.
+ */
 export class RelayPool {
   private readonly clients = new Map<string, RelayClient>();
+  private readonly resets = new Emitter();
+  /** Fired before the channels close, so open sessions can say why they end. */
+  readonly onWillReset = this.resets.event;
 
   get(target: RelayTarget): RelayClient {
-    const secretHash = createHash('sha256').update(target.credential.secret).digest('hex').slice(0, 16);
-    const key = `${target.fleetId}|${target.address}|${secretHash}`;
+    const { credential } = target;
+    const who = credential.kind === 'oauth' ? `oauth:${credential.account}` : createHash('sha256').update(credential.secret).digest('hex').slice(0, 16);
+    const key = `${target.fleetId}|${target.address}|${who}`;
     let client = this.clients.get(key);
     if (!client) {
       client = new RelayClient(target);
@@ -21,6 +29,8 @@ export class RelayPool {
   }
 
   reset(): void {
+    if (this.clients.size === 0) return;
+    this.resets.fire();
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }

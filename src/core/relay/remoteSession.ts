@@ -27,7 +27,8 @@ export class RemoteSession {
 
   private received = 0;
   private ended = false;
-  private stream: ReturnType<RelayClient['streamOutput']> | undefined;
+  private stream: Awaited<ReturnType<RelayClient['streamOutput']>> | undefined;
+  private streamGeneration = 0;
   private pendingInput: Uint8Array[] = [];
   private sending: Promise<void> | undefined;
 
@@ -39,7 +40,7 @@ export class RemoteSession {
   static async open(client: RelayClient, hostname: string, options: { command?: string; cols: number; rows: number }): Promise<RemoteSession> {
     const id = await client.createSession(hostname, options);
     const session = new RemoteSession(client, id);
-    session.resume();
+    await session.resume();
     return session;
   }
 
@@ -51,10 +52,22 @@ export class RemoteSession {
     return this.ended;
   }
 
-  resume(): void {
+  async resume(): Promise<void> {
     if (this.ended) return;
+    const generation = ++this.streamGeneration;
     this.stream?.cancel();
-    const stream = this.client.streamOutput(this.sessionId, this.received);
+    this.stream = undefined;
+    let stream: Awaited<ReturnType<RelayClient['streamOutput']>>;
+    try {
+      stream = await this.client.streamOutput(this.sessionId, this.received);
+    } catch (err) {
+      if (generation === this.streamGeneration) this.dropped.fire(this.client.describeError(err));
+      return;
+    }
+    if (generation !== this.streamGeneration || this.ended) {
+      stream.cancel();
+      return;
+    }
     this.stream = stream;
     let sawExit = false;
     stream.on('data', (event: OutputEvent) => {

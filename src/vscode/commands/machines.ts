@@ -44,7 +44,7 @@ async function openTerminal(deps: MachineCommandDeps, target: { fleet: FleetInfo
   const client = await relayFor(deps.fleets, deps.pool, target.fleet, true);
   const { hostname } = target.machine;
   await remember(deps.state, hostname);
-  const pty = new RemoteTerminal(client, hostname, command, deps.log);
+  const pty = new RemoteTerminal(client, hostname, command, deps.log, deps.pool);
   const terminal = vscode.window.createTerminal({
     name: `CMDOP: ${target.machine.name || hostname}`,
     pty,
