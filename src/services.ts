@@ -44,7 +44,7 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
         `CMDOP found fleet API keys in the retired plaintext file ${file.path} (${names}). Import them into VS Code's secret storage? You are asked only once; the file is left untouched.`,
         { modal: true },
         'Import',
-        "Don't Import",
+        'Skip',
       );
       return answer === 'Import';
     },
