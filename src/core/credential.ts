@@ -61,9 +61,3 @@ export const API_KEY_PREFIX = 'cmdop_';
 export function looksLikeApiKey(value: string): boolean {
   return value.startsWith(API_KEY_PREFIX) && value.length > API_KEY_PREFIX.length + 8 && !/\s/.test(value);
 }
-
-/** Masks a secret for display: keeps the prefix and last four characters only. */
-export function maskSecret(secret: string): string {
-  if (secret.length <= 12) return '••••';
-  return `${secret.slice(0, 6)}…${secret.slice(-4)}`;
-}

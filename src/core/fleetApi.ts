@@ -61,10 +61,6 @@ export class FleetApi {
     return this.get(credential, `/api/fleets/${encodeURIComponent(fleetId)}/machines/?${params}`);
   }
 
-  apiKeys(credential: Credential, fleetId: string): Promise<ApiKeyInfo[]> {
-    return this.get(credential, `/api/fleets/${encodeURIComponent(fleetId)}/api-keys/`);
-  }
-
   private async get<T>(credential: Credential, path: string): Promise<T> {
     let response: Response;
     try {

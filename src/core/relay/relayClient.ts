@@ -18,15 +18,6 @@ export interface RelayTarget {
   currentCredential?: () => Promise<Credential>;
 }
 
-export interface SessionInfo {
-  session_id: string;
-  machine_hostname: string;
-  machine_name: string;
-  status: string;
-  os: string;
-  agent_version: string;
-}
-
 export type OutputEvent =
   | { output: { offset: string | number; data: Buffer } }
   | { gap: { requested_offset: string | number; resumed_offset: string | number } }
@@ -104,11 +95,6 @@ export class RelayClient {
 
   health(): Promise<{ healthy: boolean; version: string; active_sessions: number }> {
     return this.unary('HealthCheck', {});
-  }
-
-  async listSessions(hostnameFilter = ''): Promise<SessionInfo[]> {
-    const res = await this.unary<{ sessions: SessionInfo[] }>('ListSessions', { hostname_filter: hostnameFilter, limit: 200 });
-    return res.sessions;
   }
 
   /** Opens a PTY on the machine: an interactive shell, or `command` run once. */

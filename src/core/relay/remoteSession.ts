@@ -7,8 +7,6 @@ export interface SessionExit {
   reason: string;
 }
 
-export const SIGINT = 2;
-
 /**
  * One terminal session on a machine: output streamed in order and resumed from the last byte seen
  * after a dropped connection; input sent one call at a time so keystrokes never overtake each other.
@@ -46,10 +44,6 @@ export class RemoteSession {
 
   get bytesReceived(): number {
     return this.received;
-  }
-
-  get isEnded(): boolean {
-    return this.ended;
   }
 
   async resume(): Promise<void> {
@@ -111,10 +105,6 @@ export class RemoteSession {
 
   resize(cols: number, rows: number): Promise<void> {
     return this.client.resize(this.sessionId, cols, rows);
-  }
-
-  interrupt(): Promise<void> {
-    return this.client.signal(this.sessionId, SIGINT);
   }
 
   async close(reason = 'closed by user'): Promise<void> {
