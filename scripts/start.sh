@@ -48,21 +48,29 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# wait_for_line LOG PATTERN PID WHAT HINT: waits up to 60 s for PATTERN in LOG while PID lives.
+wait_for_line() {
+  local log=$1 pattern=$2 pid=$3 what=$4 hint=$5
+  for _ in $(seq 600); do
+    grep -q "$pattern" "$log" 2>/dev/null && return 0
+    if ! kill -0 "$pid" 2>/dev/null; then
+      cat "$log" >&2
+      echo "$what did not start ($hint)" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  cat "$log" >&2
+  echo "$what did not come up in 60 s" >&2
+  exit 1
+}
+
 # --- the local fleet server, in its own process group so its shells go with it.
 fleet_log="$state/fleet-server.log"
 step "fleet server (port base $FLEET_PORT_BASE, log: ${fleet_log#$root/})"
 setsid node --import tsx fleet-server/src/main.ts --port-base "$FLEET_PORT_BASE" >"$fleet_log" 2>&1 &
 children+=($!)
-for _ in $(seq 600); do
-  grep -q 'fleet server is up' "$fleet_log" 2>/dev/null && break
-  if ! kill -0 "${children[0]}" 2>/dev/null; then
-    cat "$fleet_log" >&2
-    echo "the fleet server did not start (is port $FLEET_PORT_BASE in use? set FLEET_PORT_BASE)" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-grep -q 'fleet server is up' "$fleet_log" || { cat "$fleet_log" >&2; echo "the fleet server did not come up in 60 s" >&2; exit 1; }
+wait_for_line "$fleet_log" 'fleet server is up' "${children[0]}" "the fleet server" "is port $FLEET_PORT_BASE in use? set FLEET_PORT_BASE"
 field() { awk -v k="$1" '$1 == k { print $2; exit }' "$fleet_log"; }
 issuer=$(field issuer)
 api=$(field API)
@@ -103,15 +111,7 @@ setsid "$code_server" --config "$state/config.yaml" --bind-addr "127.0.0.1:$PORT
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
   --user-data-dir "$user_data" --extensions-dir "$extensions" "$workspace" >"$cs_log" 2>&1 &
 children+=($!)
-for _ in $(seq 600); do
-  grep -q 'HTTP server listening' "$cs_log" 2>/dev/null && break
-  if ! kill -0 "${children[1]}" 2>/dev/null; then
-    cat "$cs_log" >&2
-    echo "code-server did not start (is port $PORT in use? set PORT)" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
+wait_for_line "$cs_log" 'HTTP server listening' "${children[1]}" "code-server" "is port $PORT in use? set PORT"
 
 cat <<EOF
 
