@@ -50,6 +50,18 @@ describe('sign-in: OAuth device flow from the command palette', () => {
     assert.match(text, /^Acme (Production|Staging)|^Partner Lab/);
   });
 
+  ui.test('the status bar tooltip shows identity, fleet, role and expiry', async (wb, session) => {
+    await wb.statusBar.item(STATUS).hover();
+    const hover = session.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'alice@acme.test' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    const text = await hover.innerText();
+    assert.match(text, /Fleet: /);
+    assert.match(text, /Role: (Owner|Admin|Guest)/);
+    assert.match(text, /Credential: OAuth/);
+    assert.match(text, /Expires: (?!never)/);
+    await session.page.mouse.move(700, 300);
+  });
+
   ui.test('the Accounts menu lists the signed-in user', async (_wb, session) => {
     const entries = await accountsMenu(session);
     assert.ok(entries.some((e) => e.includes('alice@acme.test')), `accounts menu: ${JSON.stringify(entries)}`);

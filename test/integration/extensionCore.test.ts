@@ -126,7 +126,7 @@ describe('extension core against the local fleet server', () => {
     });
   });
 
-  it('an interactive shell: input, Ctrl-C interrupts a long command, and the session resumes output after a dropped stream', async () => {
+  it('an interactive shell: input, resize, Ctrl-C interrupts a long command, and the session resumes output after a dropped stream', async () => {
     const t = build({ CMDOP_API_KEY: seededKey(server, 'acme-prod', 'ci-deploy') });
     const { credential, fleet } = await t.fleets.current();
     const pool = new RelayPool();
@@ -148,6 +148,9 @@ describe('extension core against the local fleet server', () => {
         });
       await session.write(Buffer.from('echo hi-$((40+2))\r'));
       await waitText(/hi-42/);
+      await session.resize(132, 43);
+      await session.write(Buffer.from('echo size-$(stty size | tr " " x)\r'));
+      await waitText(/size-43x132/);
       await session.write(Buffer.from('sleep 100; echo not-$((0+1))-interrupted\r'));
       await new Promise((r) => setTimeout(r, 300));
       await session.write(Buffer.from('\x03'));
