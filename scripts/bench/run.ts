@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFleetServer } from '../../fleet-server/src/index';
 import { execFigures } from './execFigures';
+import { runbookFigures } from './runbookFigures';
 import { RequestLog } from './httpRequests';
 import { sizeFigures } from './sizes';
 import { met, printTable, ratioOf } from './stats';
@@ -36,7 +37,9 @@ async function main(): Promise<void> {
     const exec = await execFigures({ address: server.relays['acme-prod'], fleetId: 'acme-prod', secret, hostname: 'web-1' }, { alwaysProfile: allHints });
     console.log('bench: code-server: sign-in, activation over window reloads, 10k-machine tree…');
     const [activation, ...rest] = await workbenchFigures(server, requests);
-    const figures = [activation, ...sizes, ...rest.slice(0, 2), ...exec, ...rest.slice(2)];
+    console.log('bench: runbook language server: 1,000-block diagnostics, completion in the 10,000-machine fleet…');
+    const runbooks = await runbookFigures(server);
+    const figures = [activation, ...sizes, ...rest.slice(0, 2), ...exec, ...rest.slice(2), ...runbooks];
     const wallS = (Date.now() - started) / 1000;
 
     console.log('');

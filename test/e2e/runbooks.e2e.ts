@@ -68,9 +68,9 @@ describe('runbooks: the language server in VS Code', () => {
     assert.match(hover, /Did you mean "db-1"\?/);
     await session.page.keyboard.press('Escape');
     await wb.runCommand('Quick Fix...', { id: 'editor.action.quickFix' });
-    const fix = session.page.locator('.action-widget .action-label', { hasText: 'Replace with "db-1"' }).first();
-    await fix.waitFor({ timeout: 20_000 });
-    await fix.click();
+    // The Quick Fix menu lists the fix, focused (it is the preferred one): accept it as a person would, with Enter.
+    await session.page.locator('.action-widget', { hasText: 'Replace with "db-1"' }).first().waitFor({ timeout: 20_000 });
+    await session.page.keyboard.press('Enter');
     const line = await waitFor('the fixed line', async () => (await editorLines(session)).find((l) => l.includes('@batch-1 @db-1')), { timeoutMs: 20_000 });
     assert.equal(line, '```sh @batch-1 @db-1');
     await waitFor('the squiggle to go', async () => ((await errorSquiggles(session)) === 0 ? true : undefined), { timeoutMs: 30_000 });

@@ -5,13 +5,19 @@ import { waitFor } from '../harness';
 
 const EDITOR = '.editor-instance .monaco-editor';
 
-/** Quick Open (Ctrl+P) the file and wait until it is the active editor. */
+/** Quick Open the file (palette without `>`) and wait until it is the active editor (named in the window title). */
 export async function openFile(session: Session, name: string): Promise<void> {
   const { wb, page } = session;
-  await wb.quickInput.openCommandPalette();
-  await wb.quickInput.fill(name);
-  await wb.quickInput.pick(name, 20_000);
-  await waitFor(`${name} in the editor`, async () => ((await page.locator('.tab.active').first().innerText().catch(() => '')).includes(name) ? true : undefined));
+  if (!(await wb.title()).includes(name)) {
+    await wb.quickInput.openCommandPalette();
+    await wb.quickInput.fill(name);
+    await wb.quickInput.pick(name, 20_000);
+    await waitFor(`${name} in the editor`, async () => {
+      const title = await wb.title();
+      if (title.includes(name)) return true;
+      throw new Error(`window title "${title}"`);
+    });
+  }
   await page.locator(`${EDITOR} .view-lines`).first().waitFor({ timeout: 20_000 });
 }
 
