@@ -49,6 +49,17 @@ describe('runbooks: the language server in VS Code', () => {
     assert.match(text, /\[web-1: exit code 0\]/);
   });
 
+  ui.test('▶ Run on web-1, db-1 (the front matter\'s targets) goes to the fan-out: the Runs view shows the block on both', async (wb, session) => {
+    await openFile(session, EXAMPLE);
+    await clickCodeLens(session, '▶ Run on web-1, db-1');
+    await wb.views.openContainer('CMDOP');
+    const run = await waitFor('the block\'s run to finish in the Runs view', async () => {
+      const item = await wb.views.waitForTreeItem('Runs', 'df -h / | tail -n 1', 5_000).catch(() => undefined);
+      return item && /✓ 2 ✗ 0/.test(item.description) ? item : undefined;
+    }, { timeoutMs: 60_000 });
+    assert.match(run.description, /^Acme Production · /);
+  });
+
   ui.test('hover on web-1 shows it online, with OS and role', async (_wb, session) => {
     await openFile(session, EXAMPLE);
     await goTo(session, 17, 9);

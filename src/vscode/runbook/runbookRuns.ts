@@ -22,7 +22,10 @@ export async function runBlock(host: RunbookHost, args: RunBlockArgs): Promise<v
     if (!commands.includes(FAN_OUT_COMMAND)) {
       throw new Error(`running on several machines needs the fan-out, which this build lacks. Use "Run on…" and pick one machine.`);
     }
-    await vscode.commands.executeCommand(FAN_OUT_COMMAND, { fleetId: args.fleetId, hostnames: args.hostnames, command: args.command });
+    // The fan-out shows its own progress, results (Runs view) and errors; a failure here is only logged.
+    await Promise.resolve(vscode.commands.executeCommand(FAN_OUT_COMMAND, { fleetId: args.fleetId, hostnames: args.hostnames, command: args.command })).catch(
+      (err: Error) => host.log.warn(`runbook fan-out ended with: ${err.message}`),
+    );
   });
 }
 
