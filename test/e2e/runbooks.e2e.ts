@@ -40,7 +40,7 @@ describe('runbooks: the language server in VS Code', () => {
     assert.ok(lenses.includes('Run on…'), JSON.stringify(lenses));
     assert.ok(lenses.includes('▶ Run on web-1, db-1'), JSON.stringify(lenses));
     assert.equal(await errorSquiggles(session), 0, 'the example has no errors');
-    await clickCodeLens(session, '▶ Run on web-1');
+    await clickCodeLens(session, '▶ Run on web-1', 17);
     await wb.terminal.waitForName('CMDOP: web-1', 20_000);
     const text = await wb.terminal.waitForText(/exit code 0/, 30_000);
     // $((6 * 7)) reached the machine's shell literally and was evaluated there.
@@ -51,8 +51,9 @@ describe('runbooks: the language server in VS Code', () => {
 
   ui.test('▶ Run on web-1, db-1 (the front matter\'s targets) goes to the fan-out: the Runs view shows the block on both', async (wb, session) => {
     await openFile(session, EXAMPLE);
-    await clickCodeLens(session, '▶ Run on web-1, db-1');
-    await wb.views.openContainer('CMDOP');
+    await clickCodeLens(session, '▶ Run on web-1, db-1', 26);
+    // The fan-out reveals its Runs view itself (clicking the CMDOP icon now could toggle the side bar shut).
+    await waitFor('the Runs view to be revealed', async () => ((await wb.views.sideBarTitle()).toLowerCase().startsWith('cmdop') ? true : undefined), { timeoutMs: 30_000 });
     const run = await waitFor('the block\'s run to finish in the Runs view', async () => {
       const item = await wb.views.waitForTreeItem('Runs', 'df -h / | tail -n 1', 5_000).catch(() => undefined);
       return item && /✓ 2 ✗ 0/.test(item.description) ? item : undefined;

@@ -3,6 +3,13 @@
 // answers cached for a short while, and presence re-checked only for the machines a runbook asked about.
 import type { Machine, MachinePage } from '../fleetApi';
 import {
+  FLEETS_REQUEST,
+  GLOBS_REQUEST,
+  type GlobsParams,
+  MACHINES_REQUEST,
+  type MachinesParams,
+  SEARCH_REQUEST,
+  type SearchParams,
   type FleetFact,
   type FleetsAnswer,
   type GlobMatch,
@@ -31,6 +38,16 @@ export interface FleetFactsOptions {
 const PARALLEL_SEARCHES = 4;
 
 export const toFact = (m: Machine): MachineFact => ({ hostname: m.hostname, name: m.name, os: m.os, online: m.is_online, lastSeen: m.last_seen });
+
+/** The extension's answer to each `cmdop/*` request of the runbook server, by method name. */
+export function factRequestHandlers(facts: () => FleetFacts): Record<string, (params: any) => Promise<unknown>> {
+  return {
+    [FLEETS_REQUEST]: () => facts().fleets(),
+    [MACHINES_REQUEST]: (p: MachinesParams) => facts().machines(p.fleetId, p.hostnames),
+    [GLOBS_REQUEST]: (p: GlobsParams) => facts().globMatches(p.fleetId, p.patterns),
+    [SEARCH_REQUEST]: (p: SearchParams) => facts().search(p.fleetId, p.text),
+  };
+}
 
 interface Cached<T> {
   at: number;

@@ -2,20 +2,9 @@
 // library is not parsed at activation. Starts the server process and answers its fleet questions.
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { FleetFacts } from '../../core/runbook/fleetFacts';
+import { FleetFacts, factRequestHandlers } from '../../core/runbook/fleetFacts';
 import { fleetFactsSource } from '../../core/runbook/fleetFactsSource';
-import {
-  FACTS_CHANGED_NOTIFICATION,
-  FLEETS_REQUEST,
-  GLOBS_REQUEST,
-  type GlobsParams,
-  MACHINES_REQUEST,
-  type MachinesParams,
-  RUN_BLOCK_COMMAND,
-  RUN_BLOCK_ON_COMMAND,
-  SEARCH_REQUEST,
-  type SearchParams,
-} from '../../core/runbook/protocol';
+import { FACTS_CHANGED_NOTIFICATION, RUN_BLOCK_COMMAND, RUN_BLOCK_ON_COMMAND } from '../../core/runbook/protocol';
 import type { RunbookHost } from './runbookHost';
 import { runBlock, runBlockOn } from './runbookRuns';
 import { isRunbook } from './runbookStarter';
@@ -44,10 +33,7 @@ export function startRunbookClient(host: RunbookHost): vscode.Disposable {
   };
   const client = new LanguageClient('cmdop.runbooks', 'CMDOP Runbooks', serverOptions, clientOptions);
 
-  client.onRequest(FLEETS_REQUEST, () => currentFacts().fleets());
-  client.onRequest(MACHINES_REQUEST, (p: MachinesParams) => currentFacts().machines(p.fleetId, p.hostnames));
-  client.onRequest(GLOBS_REQUEST, (p: GlobsParams) => currentFacts().globMatches(p.fleetId, p.patterns));
-  client.onRequest(SEARCH_REQUEST, (p: SearchParams) => currentFacts().search(p.fleetId, p.text));
+  for (const [method, answer] of Object.entries(factRequestHandlers(currentFacts))) client.onRequest(method, answer);
 
   const factsChanged = () => {
     if (client.isRunning()) void client.sendNotification(FACTS_CHANGED_NOTIFICATION);

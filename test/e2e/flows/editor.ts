@@ -60,7 +60,9 @@ export async function codeLenses(session: Session): Promise<string[]> {
   return session.page.locator(`${EDITOR} .codelens-decoration a`).allInnerTexts();
 }
 
-export async function clickCodeLens(session: Session, title: string): Promise<void> {
+/** Clicks the lens titled `title` above `line` (1-based; the cursor goes there first so the lens is in view). */
+export async function clickCodeLens(session: Session, title: string, line: number): Promise<void> {
+  await goTo(session, line);
   const lens = session.page.locator(`${EDITOR} .codelens-decoration a`, { hasText: title }).first();
   await lens.waitFor({ timeout: 30_000 });
   await lens.click();

@@ -3,17 +3,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import type { FleetFacts } from '../../../src/core/runbook/fleetFacts';
-import {
-  FACTS_CHANGED_NOTIFICATION,
-  FLEETS_REQUEST,
-  GLOBS_REQUEST,
-  type GlobsParams,
-  MACHINES_REQUEST,
-  type MachinesParams,
-  SEARCH_REQUEST,
-  type SearchParams,
-} from '../../../src/core/runbook/protocol';
+import { type FleetFacts, factRequestHandlers } from '../../../src/core/runbook/fleetFacts';
+import { FACTS_CHANGED_NOTIFICATION } from '../../../src/core/runbook/protocol';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -49,11 +40,13 @@ export async function startRunbookLsp(facts: () => FleetFacts, options: { server
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const asked: Record<string, number> = {};
-  const count = (method: string) => (asked[method] = (asked[method] ?? 0) + 1);
-  connection.onRequest(FLEETS_REQUEST, () => (count(FLEETS_REQUEST), facts().fleets()));
-  connection.onRequest(MACHINES_REQUEST, (p: MachinesParams) => (count(MACHINES_REQUEST), facts().machines(p.fleetId, p.hostnames)));
-  connection.onRequest(GLOBS_REQUEST, (p: GlobsParams) => (count(GLOBS_REQUEST), facts().globMatches(p.fleetId, p.patterns)));
-  connection.onRequest(SEARCH_REQUEST, (p: SearchParams) => (count(SEARCH_REQUEST), facts().search(p.fleetId, p.text)));
+  // The extension's own handlers, counted.
+  for (const [method, answer] of Object.entries(factRequestHandlers(facts))) {
+    connection.onRequest(method, (params: unknown) => {
+      asked[method] = (asked[method] ?? 0) + 1;
+      return answer(params);
+    });
+  }
   connection.onRequest('workspace/codeLens/refresh', () => null);
 
   const waiting = new Map<string, ((d: Diagnostic[]) => void)[]>();
