@@ -9,6 +9,8 @@ export const USAGE = `Usage: tsx fleet-server/src/main.ts [options]
   --access-token-ttl <sec>   access token lifetime (default 3600)
   --scale <n>                add fleet scale-10k with n listed machines (no agents)
   --admin-token <token>      token for /admin endpoints (default: random, printed)
+  --upstream-only            relays serve only upstream CMDOP RPCs and fields (this project's
+                             extensions answer UNIMPLEMENTED), to test clients against them
   --help`;
 
 function integer(name: string, raw: string | undefined, min: number): number | undefined {
@@ -26,6 +28,7 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
       'access-token-ttl': { type: 'string' },
       scale: { type: 'string' },
       'admin-token': { type: 'string' },
+      'upstream-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -39,5 +42,6 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
     accessTokenTtlSeconds: integer('access-token-ttl', values['access-token-ttl'], 1),
     scaleMachines: integer('scale', values.scale, 0),
     adminToken: values['admin-token'],
+    upstreamOnly: values['upstream-only'] ?? false,
   };
 }

@@ -10,6 +10,7 @@ import { startIdentityProvider } from './idp/identityProvider';
 import { bindRelayServer, serveTerminalService } from './relay/relayServer';
 import { loadSeed, withScaleFleet } from './seed/loadSeed';
 import { RELAY_NAMES, type RelayName, type Seed } from './seed/seedTypes';
+import { AgentSessions } from './sessions/agentSessions';
 import { SessionRegistry } from './sessions/sessionRegistry';
 
 export type { AuditEntry } from './audit/auditLog';
@@ -29,6 +30,8 @@ export interface FleetServerOptions {
   log?: (line: string) => void;
   /** Bytes of output kept per session for replay and resume (default 1 MiB). */
   outputBufferBytes?: number;
+  /** Relays serve only what an upstream CMDOP relay has; this project's extensions answer UNIMPLEMENTED. */
+  upstreamOnly?: boolean;
 }
 
 export interface FleetServer {
@@ -56,6 +59,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
   const audit = new AuditLog();
   const registry = new SessionRegistry();
   const supervisor = new AgentSupervisor(registry, { outputBufferBytes: options.outputBufferBytes ?? 1024 * 1024, log });
+  const agentSessions = new AgentSessions(supervisor, (id) => registry.get(id));
   const adminToken = options.adminToken ?? randomBytes(18).toString('base64url');
   const closers: (() => Promise<void>)[] = [];
 
@@ -91,6 +95,8 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
         resolver,
         supervisor,
         registry,
+        agentSessions,
+        upstreamOnly: options.upstreamOnly ?? false,
         audit,
         relayAddressOf,
         ownAddress: () => address,

@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/auditLog';
 import type { CredentialResolver } from '../auth/credentialResolver';
 import type { Fleet, FleetDirectory } from '../fleet/fleetDirectory';
 import type { RelayName } from '../seed/seedTypes';
+import type { AgentSessions } from '../sessions/agentSessions';
 import type { SessionRegistry } from '../sessions/sessionRegistry';
 
 /** Everything a relay's handlers use; one relay per RelayName, all sharing the same state. */
@@ -12,6 +13,9 @@ export interface RelayDeps {
   resolver: CredentialResolver;
   supervisor: AgentSupervisor;
   registry: SessionRegistry;
+  agentSessions: AgentSessions;
+  /** Serve only what an upstream CMDOP relay has: this project's extensions answer UNIMPLEMENTED. */
+  upstreamOnly: boolean;
   audit: AuditLog;
   relayAddressOf(fleet: Fleet): string;
   ownAddress(): string;
