@@ -75,6 +75,8 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
     dispose: () => {
       freshness.dispose();
       auth.dispose();
+      keeper.dispose();
+      keys.dispose();
     },
   };
 }
