@@ -6,7 +6,7 @@ import { AUTH_PROVIDER_ID } from './vscode/authProvider';
 import { addApiKey, removeApiKey } from './vscode/commands/apiKeys';
 import { copyHostname, type MachineCommandDeps, openShell, runCommand } from './vscode/commands/machines';
 import { signIn, signOut } from './vscode/commands/signIn';
-import { switchFleet } from './vscode/commands/switchFleet';
+import { setActiveFleet, switchFleet } from './vscode/commands/switchFleet';
 import { filterMachines } from './vscode/commands/filterMachines';
 import { MachinesTree } from './vscode/machinesTree';
 import { FleetStatusBar } from './vscode/statusBar';
@@ -16,7 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('CMDOP', { log: true });
   const bar = new FleetStatusBar();
-  const pool = new RelayPool();
+  const pool = new RelayPool(log);
   const history = new CommandHistory(context.secrets);
   context.subscriptions.push(log, bar, { dispose: () => pool.reset() });
 
@@ -42,7 +42,9 @@ export function activate(context: vscode.ExtensionContext): void {
     tree = new MachinesTree(s.fleets, s.api);
     const view = vscode.window.createTreeView('cmdop.machines', { treeDataProvider: tree, showCollapseAll: true });
     perMode.push(
+      tree,
       view,
+      tree.watch(view),
       vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'CMDOP', s.auth, { supportsMultipleAccounts: false }),
       s.fleets.onDidChange((change) => {
         if (change === 'credentials') {
@@ -85,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('cmdop.addApiKey', run((s) => addApiKey(s.fleets, s.keys))),
     vscode.commands.registerCommand('cmdop.removeApiKey', run((s) => removeApiKey(s.fleets, s.keys))),
     vscode.commands.registerCommand('cmdop.switchFleet', run((s) => switchFleet(s.fleets, process.env))),
+    vscode.commands.registerCommand('cmdop.setActiveFleet', run((s, node) => setActiveFleet(s.fleets, process.env, node))),
     vscode.commands.registerCommand('cmdop.refreshMachines', () => tree?.refresh()),
     vscode.commands.registerCommand('cmdop.filterMachines', run(() => tree && filterMachines(tree))),
     vscode.commands.registerCommand('cmdop.loadMoreMachines', run((_s, node) => tree?.loadMore(node))),

@@ -8,6 +8,7 @@ import { OpenIdProvider } from './core/oauth/oidcClient';
 import { keepSessionFresh } from './core/oauth/refreshScheduler';
 import { SessionStore } from './core/oauth/sessionStore';
 import { TokenKeeper } from './core/oauth/tokenKeeper';
+import { loggingFetch } from './core/requestLog';
 import { CmdopAuthenticationProvider } from './vscode/authProvider';
 
 /** The object graph of one mode (prod or dev), built in one place. */
@@ -29,10 +30,11 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
   const mode = readMode();
   const endpoints = endpointsFor(mode, config.get('endpoints'));
   const env = process.env;
-  const idp = new OpenIdProvider(endpoints.issuer, endpoints.clientId);
+  const requests = loggingFetch(log);
+  const idp = new OpenIdProvider(endpoints.issuer, endpoints.clientId, requests);
   const keeper = new TokenKeeper({ store: new SessionStore(context.secrets, mode), idp });
   const keys = new FleetKeyStore(context.secrets, context.globalState);
-  const api = new FleetApi(endpoints.api);
+  const api = new FleetApi(endpoints.api, requests);
   let fleets: FleetContext;
   const legacy = new LegacyImporter({
     state: context.globalState,
