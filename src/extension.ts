@@ -4,11 +4,16 @@ import { RelayPool } from './core/relay/relayPool';
 import { createModeServices, type ModeServices } from './services';
 import { AUTH_PROVIDER_ID } from './vscode/authProvider';
 import { addApiKey, removeApiKey } from './vscode/commands/apiKeys';
+import { RunHistory } from './core/fanOut/runHistory';
+import { type FanOutCommandDeps, runOnFleet, runOnMachines, runOnSelection } from './vscode/commands/fanOut';
 import { copyHostname, type MachineCommandDeps, openShell, runCommand } from './vscode/commands/machines';
+import { cancelRun, compareWithMajority, copyRun, openOutput, rerun } from './vscode/commands/runs';
+import { RUN_OUTPUT_SCHEME, RunOutputDocuments } from './vscode/runOutputDocuments';
+import { RunsView } from './vscode/runsView';
 import { signIn, signOut } from './vscode/commands/signIn';
 import { setActiveFleet, switchFleet } from './vscode/commands/switchFleet';
 import { filterMachines } from './vscode/commands/filterMachines';
-import { MachinesTree } from './vscode/machinesTree';
+import { MachinesTree, type TreeNode } from './vscode/machinesTree';
 import { FleetStatusBar } from './vscode/statusBar';
 import { StatusController } from './vscode/statusController';
 
@@ -18,7 +23,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const bar = new FleetStatusBar();
   const pool = new RelayPool(log);
   const history = new CommandHistory(context.secrets);
-  context.subscriptions.push(log, bar, { dispose: () => pool.reset() });
+  const runs = new RunHistory(20);
+  const runsView = new RunsView(runs);
+  context.subscriptions.push(log, bar, { dispose: () => pool.reset() }, runsView);
 
   let services: ModeServices | undefined;
   let tree: MachinesTree | undefined;
@@ -40,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const s = services;
     const status = new StatusController(s.fleets, bar, log);
     tree = new MachinesTree(s.fleets, s.api);
-    const view = vscode.window.createTreeView('cmdop.machines', { treeDataProvider: tree, showCollapseAll: true });
+    const view = vscode.window.createTreeView('cmdop.machines', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
     perMode.push(
       tree,
       view,
@@ -78,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
   const machineDeps = (s: ModeServices): MachineCommandDeps => ({ fleets: s.fleets, api: s.api, pool, history, state: context.globalState, log });
+  const fanOutDeps = (s: ModeServices): FanOutCommandDeps => ({ fleets: s.fleets, api: s.api, pool, history: runs, commands: history, log });
 
   context.subscriptions.push(
     { dispose: () => vscode.Disposable.from(...perMode).dispose() },
@@ -91,7 +99,28 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('cmdop.refreshMachines', () => tree?.refresh()),
     vscode.commands.registerCommand('cmdop.filterMachines', run(() => tree && filterMachines(tree))),
     vscode.commands.registerCommand('cmdop.loadMoreMachines', run((_s, node) => tree?.loadMore(node))),
-    vscode.commands.registerCommand('cmdop.runCommand', run((s, node) => runCommand(machineDeps(s), node))),
+    // With several machines selected, VS Code passes the clicked node and the whole selection.
+    vscode.commands.registerCommand('cmdop.runCommand', run((s, node, selected?: TreeNode[]) =>
+      selected && selected.length > 1 ? runOnSelection(fanOutDeps(s), selected) : runCommand(machineDeps(s), node))),
+    vscode.commands.registerCommand('cmdop.runOnFleet', run((s, node) => runOnFleet(fanOutDeps(s), node))),
+    vscode.commands.registerCommand('cmdop.runOnMachines', (request) => {
+      if (!services) throw new Error('CMDOP is not configured correctly; see "CMDOP: Show Log".');
+      return runOnMachines(fanOutDeps(services), request).catch((err: Error) => {
+        log.error(err.message);
+        void vscode.window.showErrorMessage(`CMDOP: ${err.message}`);
+        throw err;
+      });
+    }),
+    vscode.window.createTreeView('cmdop.runs', { treeDataProvider: runsView, showCollapseAll: true }),
+    vscode.workspace.registerTextDocumentContentProvider(RUN_OUTPUT_SCHEME, new RunOutputDocuments(runs)),
+    vscode.commands.registerCommand('cmdop.runs.openOutput', run((_s, node) => openOutput(node))),
+    vscode.commands.registerCommand('cmdop.runs.compareWithMajority', run((_s, node) => compareWithMajority(node))),
+    vscode.commands.registerCommand('cmdop.runs.rerunFailed', run((s, node) => rerun(fanOutDeps(s), node, 'failed'))),
+    vscode.commands.registerCommand('cmdop.runs.rerunAll', run((s, node) => rerun(fanOutDeps(s), node, 'all'))),
+    vscode.commands.registerCommand('cmdop.runs.cancel', run((s, node) => cancelRun(fanOutDeps(s), node))),
+    vscode.commands.registerCommand('cmdop.runs.copyJson', run((s, node) => copyRun(fanOutDeps(s), node, 'json'))),
+    vscode.commands.registerCommand('cmdop.runs.copyMarkdown', run((s, node) => copyRun(fanOutDeps(s), node, 'markdown'))),
+    vscode.commands.registerCommand('cmdop.runs.clear', () => runs.clear()),
     vscode.commands.registerCommand('cmdop.runCommandOnMachine', run((s) => runCommand(machineDeps(s), undefined))),
     vscode.commands.registerCommand('cmdop.openShell', run((s, node) => openShell(machineDeps(s), node))),
     vscode.commands.registerCommand('cmdop.copyHostname', run((_s, node) => copyHostname(node))),

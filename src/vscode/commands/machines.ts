@@ -24,7 +24,7 @@ const RECENT_KEY = 'cmdop.recentMachines';
 export async function runCommand(deps: MachineCommandDeps, node: MachineNode | undefined): Promise<void> {
   const target = node ?? (await pickMachine(deps));
   if (!target) return;
-  const command = await askCommand(deps.history, target.machine);
+  const command = await askCommand(deps.history, `Run Command on ${target.machine.name || target.machine.hostname}`);
   if (!command) return;
   await deps.history.add(command);
   await openTerminal(deps, target, command);
@@ -58,12 +58,13 @@ type CommandItem = vscode.QuickPickItem & { command: string };
 /** Quick pick labels render `$(name)` as an icon; a zero-width space keeps commands like `echo $(date)` literal. */
 const displayCommand = (command: string) => command.replace(/\$\(/g, '$\u200b(');
 
-async function askCommand(history: CommandHistory, machine: Machine): Promise<string | undefined> {
+/** Asks for a command: typed, or one of the recent ones. */
+export async function askCommand(history: CommandHistory, title: string): Promise<string | undefined> {
   const recent = await history.list();
   const recentItems = (except = ''): CommandItem[] =>
     recent.filter((c) => c !== except).map((command) => ({ label: displayCommand(command), description: 'recent', command }));
   const pick = vscode.window.createQuickPick<CommandItem>();
-  pick.title = `Run Command on ${machine.name || machine.hostname}`;
+  pick.title = title;
   pick.placeholder = "Type a command to run in the machine's shell, or pick a recent one";
   pick.items = recentItems();
   pick.onDidChangeValue((value) => {

@@ -1,0 +1,36 @@
+import type { Credential } from '../credential';
+import type { FleetApi, Machine } from '../fleetApi';
+import { compareHostnames } from './grouping';
+
+const PAGE = 200;
+
+/** Every machine of a fleet, page after page (the API serves at most 200 a page). */
+export async function listAllMachines(api: FleetApi, credential: Credential, fleetId: string, search?: string): Promise<Machine[]> {
+  const all: Machine[] = [];
+  for (let page = 1; ; page++) {
+    const res = await api.machines(credential, fleetId, { page, pageSize: PAGE, search });
+    all.push(...res.results);
+    if (!res.has_next || res.results.length === 0) return all;
+  }
+}
+
+export interface Targets {
+  /** Online: run on these, in hostname order. */
+  run: string[];
+  /** Offline or unknown: listed as skipped with the reason, never silently dropped. */
+  skipped: { hostname: string; reason: string }[];
+}
+
+/** Splits the wanted hostnames into the ones to run on and the ones to list as skipped. */
+export function chooseTargets(machines: Machine[], wanted: string[]): Targets {
+  const byHostname = new Map(machines.map((m) => [m.hostname, m]));
+  const run: string[] = [];
+  const skipped: Targets['skipped'] = [];
+  for (const hostname of [...new Set(wanted)].sort(compareHostnames)) {
+    const machine = byHostname.get(hostname);
+    if (!machine) skipped.push({ hostname, reason: 'no such machine in this fleet' });
+    else if (!machine.is_online) skipped.push({ hostname, reason: 'offline' });
+    else run.push(hostname);
+  }
+  return { run, skipped };
+}

@@ -1,0 +1,117 @@
+import * as vscode from 'vscode';
+import { CmdopError } from '../core/errors';
+import type { FleetApi, FleetInfo } from '../core/fleetApi';
+import type { FleetContext } from '../core/fleetContext';
+import { FanOut, type MachineResult } from '../core/fanOut/fanOut';
+import { RelaySessionRunner } from '../core/fanOut/relayRunner';
+import type { FanOutRunInfo, RunHistory } from '../core/fanOut/runHistory';
+import { countsLabel } from '../core/fanOut/runReport';
+import { chooseTargets, listAllMachines } from '../core/fanOut/targets';
+import { canUseSessions } from '../core/machines';
+import type { RelayPool } from '../core/relay/relayPool';
+import { ObserverOnlyError, relayFor } from './relayAccess';
+
+export interface FanOutDeps {
+  fleets: FleetContext;
+  api: FleetApi;
+  pool: RelayPool;
+  history: RunHistory;
+  log: vscode.LogOutputChannel;
+}
+
+export interface FanOutSettings {
+  concurrency: number;
+  timeoutMs: number;
+  confirmAbove: number;
+}
+
+export function fanOutSettings(): FanOutSettings {
+  const config = vscode.workspace.getConfiguration('cmdop.fanOut');
+  const positive = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback);
+  return {
+    concurrency: Math.max(1, Math.floor(positive(config.get('concurrency'), 16))),
+    timeoutMs: positive(config.get('timeoutSeconds'), 300) * 1000,
+    confirmAbove: positive(config.get('confirmAbove'), 10),
+  };
+}
+
+/** The fleet by id among the fleets the user's credentials reach. */
+export async function fleetById(fleets: FleetContext, fleetId: string): Promise<FleetInfo> {
+  const choice = (await fleets.choices()).find((c) => c.fleet.id === fleetId || c.fleet.name === fleetId);
+  if (!choice) throw new CmdopError(`No fleet "${fleetId}" is reachable with your sign-in or stored keys. Sign in, or add that fleet's API key.`);
+  return choice.fleet;
+}
+
+/** Guests are refused before anything is sent. */
+export function refuseGuests(fleet: FleetInfo): void {
+  if (!canUseSessions(fleet.role)) throw new ObserverOnlyError(fleet.name);
+}
+
+/**
+ * Runs `command` on the named machines of one fleet: fresh online status from the server, offline and
+ * unknown machines listed as skipped, a modal above the threshold, progress with Cancel, the run kept
+ * in the Runs view. Resolves with the results, or undefined when the user declined.
+ */
+export async function launchFanOut(deps: FanOutDeps, fleet: FleetInfo, hostnames: string[], command: string): Promise<FanOutRunInfo | undefined> {
+  refuseGuests(fleet);
+  if (!command.trim()) throw new CmdopError('The command is empty: type the command to run on the machines.');
+  if (hostnames.length === 0) throw new CmdopError(`No machines chosen in ${fleet.name}: select machines in the tree or give a hostname pattern.`);
+  const settings = fanOutSettings();
+  const { credential } = await deps.fleets.current({ fleetId: fleet.id });
+  const targets = chooseTargets(await listAllMachines(deps.api, credential, fleet.id), hostnames);
+  if (targets.run.length === 0) {
+    throw new CmdopError(`None of the ${hostnames.length} chosen machines in ${fleet.name} is online (${targets.skipped.map((s) => `${s.hostname}: ${s.reason}`).slice(0, 5).join(', ')}). Start their agents and try again.`);
+  }
+  if (targets.run.length > settings.confirmAbove) {
+    const skippedNote = targets.skipped.length ? `\n${targets.skipped.length} more will be skipped (offline or unknown).` : '';
+    const answer = await vscode.window.showWarningMessage(
+      `Run \`${command}\` on ${targets.run.length} machines in ${fleet.name}?`,
+      { modal: true, detail: `At most ${settings.concurrency} at a time; each stops after ${settings.timeoutMs ? `${settings.timeoutMs / 1000} s` : 'no limit'}.${skippedNote}` },
+      'Run',
+    );
+    if (answer !== 'Run') return undefined;
+  }
+  const client = await relayFor(deps.fleets, deps.pool, fleet, true);
+  const fanOut = new FanOut({
+    command,
+    targets: targets.run,
+    skipped: targets.skipped,
+    runner: new RelaySessionRunner(client),
+    concurrency: settings.concurrency,
+    timeoutMs: settings.timeoutMs,
+  });
+  const run = deps.history.add({ command, fleetId: fleet.id, fleetName: fleet.name, startedAt: new Date(), fanOut });
+  deps.log.info(`Fan-out #${run.id} on ${fleet.name}: ${targets.run.length} machines, ${targets.skipped.length} skipped, concurrency ${settings.concurrency}`);
+  void vscode.commands.executeCommand('cmdop.runs.focus');
+  showProgress(run);
+  void fanOut.done.then(() => deps.log.info(`Fan-out #${run.id} done: ${countsLabel(fanOut.counts())}`));
+  return run;
+}
+
+function showProgress(run: FanOutRunInfo): void {
+  const { fanOut } = run;
+  const total = fanOut.counts().total;
+  void vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `CMDOP: \`${run.command}\` on ${run.fleetName}`, cancellable: true },
+    (progress, token) => {
+      token.onCancellationRequested(() => fanOut.cancel());
+      let reported = 0;
+      let timer: NodeJS.Timeout | undefined;
+      // Coalesced: a thousand results must not mean a thousand notification updates.
+      const report = () => {
+        timer = undefined;
+        const done = fanOut.results.length;
+        progress.report({ message: `${done}/${total} · ${countsLabel(fanOut.counts())}`, increment: ((done - reported) / Math.max(1, total)) * 100 });
+        reported = done;
+      };
+      report();
+      const subscription = fanOut.onResult(() => (timer ??= setTimeout(report, 150)));
+      return fanOut.done.then(() => {
+        subscription.dispose();
+        clearTimeout(timer);
+      });
+    },
+  );
+}
+
+export type { MachineResult };
