@@ -47,9 +47,9 @@ describe('machines: the tree, terminals and fleet switching', () => {
   ui.test('live presence: stopping an agent turns its machine offline with no click; starting it brings it back', async (_wb, session) => {
     // The tree is open and Acme Production expanded from the test above; the default interval is 10 s.
     await fleetOf(session).stopMachine('acme-prod', 'web-1');
-    await waitOnline(session, 'web-1', false, 25_000);
+    await waitOnline(session, 'web-1', false, 30_000);
     await fleetOf(session).startMachine('acme-prod', 'web-1');
-    await waitOnline(session, 'web-1', true, 25_000);
+    await waitOnline(session, 'web-1', true, 30_000);
     await waitOnline(session, 'batch-1', false);
   });
 
