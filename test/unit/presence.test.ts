@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Machine } from '../../src/core/fleetApi';
+import { machine } from './support/machine';
 import { PagedList } from '../../src/core/pagedList';
 import { diffMachines, type PollTimers, PresencePoller } from '../../src/core/presence';
 
-const machine = (id: string, online = true, extra: Partial<Machine> = {}): Machine => ({
-  id,
-  name: id,
-  hostname: `${id}.local`,
-  os: 'linux',
-  is_online: online,
-  status: online ? 'online' : 'offline',
-  last_seen: '2026-11-22T10:00:00Z',
-  agent_version: '1.0.0',
-  ...extra,
-});
 
 /** A hand-driven clock: advance() runs the timers that fall due. */
 class FakeTimers implements PollTimers {
