@@ -8,6 +8,7 @@ export const USAGE = `Usage: tsx fleet-server/src/main.ts [options]
   --port-base <n>            issuer n, API n+1, relay n+2, staging relay n+3 (default ${DEFAULT_PORT_BASE})
   --access-token-ttl <sec>   access token lifetime (default 3600)
   --scale <n>                add fleet scale-10k with n listed machines (no agents)
+  --scale-online <n>         the first n machines of scale-10k online (agents in shared agent-host processes)
   --admin-token <token>      token for /admin endpoints (default: random, printed)
   --help`;
 
@@ -25,6 +26,7 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
       'port-base': { type: 'string' },
       'access-token-ttl': { type: 'string' },
       scale: { type: 'string' },
+      'scale-online': { type: 'string' },
       'admin-token': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -38,6 +40,7 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
     ports: { issuer: base, api: base + 1, relay: base + 2, stagingRelay: base + 3 },
     accessTokenTtlSeconds: integer('access-token-ttl', values['access-token-ttl'], 1),
     scaleMachines: integer('scale', values.scale, 0),
+    scaleOnline: integer('scale-online', values['scale-online'], 0),
     adminToken: values['admin-token'],
   };
 }

@@ -25,10 +25,22 @@ export interface FleetServerOptions {
   ports?: { issuer?: number; api?: number; relay?: number; stagingRelay?: number };
   accessTokenTtlSeconds?: number;
   scaleMachines?: number;
+  /** Machines of the scale fleet started online (the first N; the fleet lists max(scaleMachines, N)). */
+  scaleOnline?: number;
+  /** Machines served by one agent-host process (default 250). */
+  machinesPerAgentHost?: number;
   adminToken?: string;
   log?: (line: string) => void;
   /** Bytes of output kept per session for replay and resume (default 1 MiB). */
   outputBufferBytes?: number;
+}
+
+export interface SessionSnapshot {
+  id: string;
+  hostname: string;
+  command?: string;
+  state: 'running' | 'closing' | 'ended';
+  end?: { exitCode: number; signal: number; reason: string };
 }
 
 export interface FleetServer {
@@ -43,6 +55,10 @@ export interface FleetServer {
   stopMachine(fleetId: string, hostname: string): Promise<void>;
   startMachine(fleetId: string, hostname: string): Promise<void>;
   audit(fleetId: string): AuditEntry[];
+  /** Terminal sessions of a fleet the relay knows (running and recently ended), for tests and benchmarks. */
+  sessions(fleetId: string): SessionSnapshot[];
+  /** Agent-host processes running now (each serves many machines). */
+  agentHostProcesses(): number;
   close(): Promise<void>;
 }
 
@@ -50,12 +66,16 @@ export interface FleetServer {
 export async function startFleetServer(options: FleetServerOptions = {}): Promise<FleetServer> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
-  const seed = withScaleFleet(loadSeed(options.seedPath), options.scaleMachines ?? 0);
+  const seed = withScaleFleet(loadSeed(options.seedPath), options.scaleMachines ?? 0, options.scaleOnline ?? 0);
   const directory = new FleetDirectory(seed);
   const apiKeys = new ApiKeyStore(seed);
   const audit = new AuditLog();
   const registry = new SessionRegistry();
-  const supervisor = new AgentSupervisor(registry, { outputBufferBytes: options.outputBufferBytes ?? 1024 * 1024, log });
+  const supervisor = new AgentSupervisor(registry, {
+    outputBufferBytes: options.outputBufferBytes ?? 1024 * 1024,
+    log,
+    machinesPerHost: options.machinesPerAgentHost,
+  });
   const adminToken = options.adminToken ?? randomBytes(18).toString('base64url');
   const closers: (() => Promise<void>)[] = [];
 
@@ -129,6 +149,9 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
       stopMachine,
       startMachine,
       audit: (fleetId) => audit.list(fleetId),
+      sessions: (fleetId) =>
+        registry.all(fleetId).map((s) => ({ id: s.id, hostname: s.machine.hostname, command: s.origin.command, state: s.state, end: s.end })),
+      agentHostProcesses: () => supervisor.hostProcessCount,
       close,
     };
   } catch (err) {

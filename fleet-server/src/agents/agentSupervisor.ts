@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Machine } from '../fleet/machine';
 import type { SessionRegistry } from '../sessions/sessionRegistry';
 import { TerminalSession, type SessionOrigin } from '../sessions/terminalSession';
-import { AgentProcess } from './agentProcess';
+import { AgentHostPool } from './agentHost';
 
 export interface SessionRequest extends SessionOrigin {
   env: Record<string, string>;
@@ -16,20 +16,31 @@ export class MachineOfflineError extends Error {
   }
 }
 
+/** Machines per agent-host process: 1,000 online machines are four processes. */
+export const DEFAULT_MACHINES_PER_HOST = 250;
+
 /** Starts and stops machine agents and routes their PTY traffic to sessions. */
 export class AgentSupervisor {
   private readonly transitions = new Map<Machine, Promise<void>>();
+  private readonly hosts: AgentHostPool;
 
   constructor(
     private readonly registry: SessionRegistry,
-    private readonly options: { outputBufferBytes: number; log: (line: string) => void },
-  ) {}
+    private readonly options: { outputBufferBytes: number; log: (line: string) => void; machinesPerHost?: number },
+  ) {
+    this.hosts = new AgentHostPool(options.machinesPerHost ?? DEFAULT_MACHINES_PER_HOST);
+  }
+
+  /** Agent-host processes running now. */
+  get hostProcessCount(): number {
+    return this.hosts.processCount;
+  }
 
   /** Starting an online machine is a no-op; concurrent start/stop calls run one after the other. */
   start(machine: Machine): Promise<void> {
     return this.serialize(machine, async () => {
       if (machine.isOnline) return;
-      const agent = await AgentProcess.launch(
+      const agent = await this.hosts.attach(
         { fleetId: machine.fleetId, hostname: machine.hostname, os: machine.os },
         {
           output: (sessionId, data) => this.sessionOf(machine, sessionId)?.appendOutput(data),
@@ -41,7 +52,7 @@ export class AgentSupervisor {
         },
       );
       machine.attach(agent);
-      this.options.log(`agent of ${machine.fleetId}/${machine.hostname} online (pid ${agent.pid})`);
+      this.options.log(`agent of ${machine.fleetId}/${machine.hostname} online (agent host pid ${agent.pid})`);
     });
   }
 
@@ -108,8 +119,10 @@ export class AgentSupervisor {
     clearTimeout(giveUpTimer);
   }
 
+  /** Stops every machine, then the agent-host processes. */
   async stopAll(machines: Machine[]): Promise<void> {
     await Promise.all(machines.filter((m) => m.isOnline).map((m) => this.stop(m)));
+    await this.hosts.close();
   }
 
   private sessionOf(machine: Machine, sessionId: string): TerminalSession | undefined {

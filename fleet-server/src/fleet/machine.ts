@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentProcess } from '../agents/agentProcess';
+import type { MachineAgent } from '../agents/agentHost';
 import type { TerminalSession } from '../sessions/terminalSession';
 import type { SeedMachine } from '../seed/seedTypes';
 import { stableMachineId } from './machineIds';
@@ -15,7 +15,7 @@ export class Machine {
   readonly agentVersion: string;
   /** Changes on every agent connection, like a real agent's session. */
   agentSessionId: string = randomUUID();
-  agent?: AgentProcess;
+  agent?: MachineAgent;
   connectedAt?: Date;
   lastSeen: Date | null;
   readonly sessions = new Set<TerminalSession>();
@@ -41,7 +41,7 @@ export class Machine {
     return this.isOnline ? new Date() : this.lastSeen;
   }
 
-  attach(agent: AgentProcess): void {
+  attach(agent: MachineAgent): void {
     this.agent = agent;
     this.agentSessionId = randomUUID();
     this.connectedAt = new Date();

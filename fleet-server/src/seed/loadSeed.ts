@@ -46,10 +46,11 @@ function validateSeed(seed: Seed, source: string): void {
 export const SCALE_FLEET_ID = 'scale-10k';
 
 /**
- * The scale fleet lists many machines but runs no agents: it exercises listing
- * and paging, not shells.
+ * The scale fleet lists many machines; the first `onlineCount` of them have agents (served by shared
+ * agent-host processes), the rest are offline: listing and paging, and fan-out to many online machines.
  */
-export function withScaleFleet(seed: Seed, machineCount: number, memberEmail = 'alice@acme.test'): Seed {
+export function withScaleFleet(seed: Seed, listedCount: number, onlineCount = 0, memberEmail = 'alice@acme.test'): Seed {
+  const machineCount = Math.max(listedCount, onlineCount);
   if (machineCount <= 0) return seed;
   const width = String(machineCount).length;
   const fleet: SeedFleet = {
@@ -59,7 +60,7 @@ export function withScaleFleet(seed: Seed, machineCount: number, memberEmail = '
     members: seed.users.some((u) => u.email === memberEmail) ? [{ email: memberEmail, role: 'Member' }] : [],
     machines: Array.from({ length: machineCount }, (_, i) => {
       const hostname = `node-${String(i + 1).padStart(width, '0')}`;
-      return { hostname, name: hostname, os: i % 10 === 9 ? 'macos' : 'linux', online: false, last_seen: '2025-01-01T00:00:00.000Z' };
+      return { hostname, name: hostname, os: i % 10 === 9 ? 'macos' : 'linux', online: i < onlineCount, last_seen: '2025-01-01T00:00:00.000Z' };
     }),
     api_keys: [],
   };

@@ -18,6 +18,11 @@ export class SessionRegistry {
     return this.sessions.get(id);
   }
 
+  /** Running and kept ended sessions, oldest first. */
+  all(fleetId?: string): TerminalSession[] {
+    return [...this.sessions.values()].filter((s) => !fleetId || s.fleetId === fleetId);
+  }
+
   running(fleetId?: string): TerminalSession[] {
     return [...this.sessions.values()].filter((s) => s.state !== 'ended' && (!fleetId || s.fleetId === fleetId));
   }

@@ -1,0 +1,138 @@
+// Issue 11: one command on many machines — multi-select Run Command…, Run on Fleet… with a glob, the Runs
+// view (exit codes, failures first, grouped outputs, output documents), Cancel closing every session on the
+// server, and a Guest refused before anything is sent. Against the local fleet server's real PTYs.
+import assert from 'node:assert/strict';
+import { describe } from 'node:test';
+import { type Session, useWorkbench, waitFor } from './harness';
+import { signInThroughUi } from './flows/deviceSignIn';
+import { clickNoticeButton, closeCenter, waitForNotice } from './flows/notices';
+import { fleetOf, fleetSession } from './flows/fleetSession';
+
+const MACHINES = 'Machines';
+const RUNS = 'Runs';
+
+/** Selects several machines with Ctrl-click and runs a command on them from the context menu. */
+async function runOnSelected(session: Session, hostnames: string[], command: string): Promise<void> {
+  const { wb, page } = session;
+  await wb.views.openContainer('CMDOP');
+  await wb.views.expandTreeItem(MACHINES, 'Acme Production');
+  for (const [i, hostname] of hostnames.entries()) {
+    await wb.views.waitForTreeItem(MACHINES, hostname);
+    await wb.views.treeRow(MACHINES, hostname).click({ modifiers: i === 0 ? [] : ['ControlOrMeta'] });
+  }
+  await waitFor('the machines to be selected', async () => {
+    const items = await wb.views.treeItems(MACHINES);
+    return hostnames.every((h) => items.find((i) => i.label === h)?.selected) || undefined;
+  });
+  await wb.views.treeRow(MACHINES, hostnames.at(-1)!).click({ button: 'right' });
+  const entry = page.locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label', { hasText: 'Run Command…' }).first();
+  await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  await entry.hover();
+  await page.keyboard.press('Enter');
+  await wb.quickInput.waitOpen();
+  assert.match(await wb.quickInput.title(), new RegExp(`Run Command on ${hostnames.length} machines in Acme Production`));
+  await wb.quickInput.type(command);
+  await wb.quickInput.submit();
+}
+
+/** The rows under the newest run, as label → description, once `expected` rows are there. */
+async function runRows(session: Session, command: string, expected: number): Promise<{ label: string; description: string; level: number }[]> {
+  return waitFor(`${expected} rows under the run of ${command}`, async () => {
+    const items = await session.wb.views.treeItems(RUNS);
+    const start = items.findIndex((i) => i.level === 1 && i.label === command);
+    if (start === -1) return undefined;
+    const rows: { label: string; description: string; level: number }[] = [];
+    for (const item of items.slice(start + 1)) {
+      if (item.level === 1) break;
+      rows.push(item);
+    }
+    return rows.length >= expected && !rows.some((r) => /running|waiting/.test(r.label)) ? rows : undefined;
+  }, { timeoutMs: 60_000 });
+}
+
+async function editorText(session: Session): Promise<string> {
+  const lines = session.page.locator('.editor-group-container.active .monaco-editor .view-lines');
+  await lines.first().waitFor({ state: 'visible', timeout: 10_000 });
+  return lines.first().innerText();
+}
+
+describe('fan-out: one command on many machines', () => {
+  const ui = useWorkbench(() => fleetSession('fan-out'));
+
+  ui.test('select web-1 and db-1, run a command: one row per machine with its exit code, failures first; a click opens the output', async (wb, session) => {
+    await wb.views.openContainer('CMDOP');
+    await signInThroughUi(session, fleetOf(session).issuer);
+    await wb.statusBar.waitForText('cmdop.status', /OAuth$/, 30_000);
+    const command = 'echo $HOSTNAME; test "$HOSTNAME" = web-1';
+    await runOnSelected(session, ['web-1', 'db-1'], command);
+    const run = await wb.views.waitForTreeItem(RUNS, command, 60_000);
+    assert.match(run.description, /Acme Production · .* · /);
+    const rows = await runRows(session, command, 2);
+    assert.deepEqual(rows.map((r) => r.label), ['db-1', 'web-1'], 'the failure comes first');
+    assert.match(rows[0].description, /^exit 1 · /);
+    assert.match(rows[1].description, /^exit 0 · /);
+    await waitFor('the run summary', async () => ((await wb.views.waitForTreeItem(RUNS, command)).description.endsWith('✓ 1 ✗ 1') ? true : undefined));
+
+    await wb.views.clickTreeItem(RUNS, 'db-1');
+    await waitFor('db-1 output in an editor', async () => ((await editorText(session)).includes('db-1') ? true : undefined));
+    const tab = session.page.locator('.editor-group-container.active .tab.active');
+    assert.match((await tab.innerText()).replace(/\s+/g, ''), /db-1\.log/);
+    // Read-only: typing changes nothing.
+    await session.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await session.page.keyboard.type('zzz');
+    assert.doesNotMatch(await editorText(session), /zzz/);
+  });
+
+  ui.test('identical outputs are grouped: uname -s on both machines is one "2 machines printed the same" row', async (wb, session) => {
+    await runOnSelected(session, ['web-1', 'db-1'], 'uname -s');
+    const rows = await runRows(session, 'uname -s', 1);
+    assert.equal(rows[0].label, '2 machines printed the same');
+    assert.equal(rows[0].description, 'Linux');
+    await wb.views.clickTreeItem(RUNS, '2 machines printed the same');
+    await waitFor('the shared output in an editor', async () => ((await editorText(session)).trim() === 'Linux' ? true : undefined));
+  });
+
+  ui.test('Run on Fleet… with a glob runs on the matching online machines and lists matching offline ones as skipped', async (wb, session) => {
+    await wb.runCommand('CMDOP: Run on Fleet…');
+    await wb.quickInput.pick('Acme Production');
+    await wb.quickInput.waitOpen();
+    await wb.quickInput.answer('web-*, batch-*');
+    await wb.quickInput.waitOpen();
+    assert.match(await wb.quickInput.title(), /Run on 1 online machine in Acme Production matching web-\*, batch-\*/);
+    await wb.quickInput.type('echo fleet-$HOSTNAME');
+    await wb.quickInput.submit();
+    const rows = await runRows(session, 'echo fleet-$HOSTNAME', 2);
+    // Not run on db-1 (no match); batch-1 matched but is offline: listed, before the successes.
+    assert.deepEqual(rows.map((r) => [r.label, r.description.replace(/ · .*/, '')]), [
+      ['batch-1', 'skipped: offline'],
+      ['web-1', 'exit 0'],
+    ]);
+  });
+
+  ui.test('Cancel on the progress notification closes every session of a sleep 30 run on the server', async (wb, session) => {
+    const fleet = fleetOf(session);
+    const sleeping = () => fleet.sessions('acme-prod').filter((s) => s.command === 'sleep 30');
+    await runOnSelected(session, ['web-1', 'db-1'], 'sleep 30');
+    await waitFor('both sleep 30 sessions running on the server', () => (sleeping().filter((s) => s.state === 'running').length === 2 ? true : undefined));
+    await clickNoticeButton(session, /sleep 30/, 'Cancel');
+    const ended = await waitFor('every sleep 30 session ended on the server', () => {
+      const all = sleeping();
+      return all.length === 2 && all.every((s) => s.state === 'ended') ? all : undefined;
+    }, { timeoutMs: 20_000 });
+    assert.deepEqual(ended.map((s) => s.end?.reason), ['closed', 'closed']);
+    await closeCenter(session);
+    const rows = await runRows(session, 'sleep 30', 2);
+    for (const row of rows) assert.match(row.description, /^cancelled/);
+    assert.match((await wb.views.waitForTreeItem(RUNS, 'sleep 30')).description, /⊘ 2$/);
+  });
+
+  ui.test('a Guest is refused before anything is sent', async (wb, session) => {
+    const before = fleetOf(session).sessions('partner-lab').length;
+    await wb.runCommand('CMDOP: Run on Fleet…');
+    await wb.quickInput.pick('Partner Lab');
+    await waitForNotice(session, /You are a Guest in fleet "Partner Lab": guests are observer-only/);
+    assert.equal(await wb.quickInput.isOpen(), false, 'no pattern or command is asked');
+    assert.equal(fleetOf(session).sessions('partner-lab').length, before);
+    await closeCenter(session);
+  });
+});
