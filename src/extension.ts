@@ -63,7 +63,8 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
       s.keeper.onDidChange(({ reason, detail }) => {
         if (reason !== 'expired') return;
-        void vscode.window.showWarningMessage(`CMDOP: Your session ended (${detail ?? 'refresh failed'}). Sign in again?`, 'Sign In').then((c) => {
+        // `detail` is the bare cause ("the refresh token was revoked…"), so the sentence says "session ended" once.
+        void vscode.window.showWarningMessage(`CMDOP: Your session ended (${detail ?? 'the refresh failed'}). Sign in again?`, 'Sign In').then((c) => {
           if (c === 'Sign In') void vscode.commands.executeCommand('cmdop.signIn');
         });
       }),

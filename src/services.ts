@@ -77,6 +77,8 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
     dispose: () => {
       freshness.dispose();
       auth.dispose();
+      keeper.dispose();
+      keys.dispose();
     },
   };
 }

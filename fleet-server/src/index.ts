@@ -7,7 +7,11 @@ import { CredentialResolver } from './auth/credentialResolver';
 import { FleetDirectory, type Fleet } from './fleet/fleetDirectory';
 import type { Machine } from './fleet/machine';
 import { startIdentityProvider } from './idp/identityProvider';
+import { RelayFaults } from './relay/relayFaults';
+import { RelayError } from './relay/relayError';
 import { bindRelayServer, serveTerminalService } from './relay/relayServer';
+import { status } from '@grpc/grpc-js';
+import type { FaultControls } from './api/apiContext';
 import { loadSeed, withScaleFleet } from './seed/loadSeed';
 import { RELAY_NAMES, type RelayName, type Seed } from './seed/seedTypes';
 import { SessionRegistry } from './sessions/sessionRegistry';
@@ -54,6 +58,8 @@ export interface FleetServer {
   seed: Seed;
   stopMachine(fleetId: string, hostname: string): Promise<void>;
   startMachine(fleetId: string, hostname: string): Promise<void>;
+  /** Fault injection: relay outage, key and OAuth revocation, refresh counts (also behind the admin routes). */
+  faults: FaultControls;
   audit(fleetId: string): AuditEntry[];
   /** Terminal sessions of a fleet the relay knows (running and recently ended), for tests and benchmarks. */
   sessions(fleetId: string): SessionSnapshot[];
@@ -96,6 +102,23 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
     closers.push(() => idp.close());
     const resolver = new CredentialResolver(directory, apiKeys, idp.checkAccessToken);
 
+    const relayFaults = new RelayFaults();
+    const faults: FaultControls = {
+      relayOutage: (seconds) => relayFaults.outage(seconds),
+      revokeKey: (fleetId, name) => {
+        const key = apiKeys.revoke(fleetId, name);
+        if (!key) return undefined;
+        const error = new RelayError(status.UNAUTHENTICATED, `API key revoked: key "${name}" of fleet ${fleetId} was revoked; create a new key`);
+        return { streamsEnded: relayFaults.endWhere((p) => p.kind === 'api_key' && p.key === key, error) };
+      },
+      revokeAccount: (email) => {
+        const tokensRevoked = idp.revokeAccount(email.toLowerCase());
+        const error = new RelayError(status.UNAUTHENTICATED, 'access token revoked: sign in again');
+        return { tokensRevoked, streamsEnded: relayFaults.endWhere((p) => p.kind === 'user' && p.accountId.toLowerCase() === email.toLowerCase(), error) };
+      },
+      refreshStats: () => idp.refreshStats(),
+    };
+
     const relayPorts: Record<RelayName, number> = { default: options.ports?.relay ?? 0, staging: options.ports?.stagingRelay ?? 0 };
     const bound = new Map<RelayName, Awaited<ReturnType<typeof bindRelayServer>>>();
     for (const name of RELAY_NAMES) {
@@ -116,6 +139,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
         ownAddress: () => address,
         version: FLEET_SERVER_VERSION,
         log,
+        faults: relayFaults,
       });
     }
 
@@ -128,7 +152,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
     const startMachine = (fleetId: string, hostname: string): Promise<void> => supervisor.start(machineOf(fleetId, hostname));
 
     const api = await startRestServer(
-      { directory, resolver, apiKeys, audit, relayFor: relayAddressOf, adminToken, stopMachine, startMachine },
+      { directory, resolver, apiKeys, audit, relayFor: relayAddressOf, adminToken, stopMachine, startMachine, faults },
       host,
       options.ports?.api ?? 0,
       log,
@@ -148,6 +172,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
       seed,
       stopMachine,
       startMachine,
+      faults,
       audit: (fleetId) => audit.list(fleetId),
       sessions: (fleetId) =>
         registry.all(fleetId).map((s) => ({ id: s.id, hostname: s.machine.hostname, command: s.origin.command, state: s.state, end: s.end })),

@@ -3,6 +3,11 @@ export interface SecretStore {
   get(key: string): Thenable<string | undefined>;
   store(key: string, value: string): Thenable<void>;
   delete(key: string): Thenable<void>;
+  /**
+   * Fires when a secret changes, in this window or another one sharing the storage.
+   * Optional so a store without change events still works (it just does not follow other windows).
+   */
+  onDidChange?: (listener: (event: { key: string }) => unknown) => { dispose(): void };
 }
 
 /** The slice of VS Code's Memento the core needs (never given a secret). */

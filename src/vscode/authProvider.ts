@@ -17,10 +17,12 @@ export class CmdopAuthenticationProvider implements vscode.AuthenticationProvide
     private readonly keeper: TokenKeeper,
     private readonly idp: IdentityProvider,
   ) {
-    this.subscription = keeper.onDidChange(({ session, reason }) => {
-      if (reason === 'signedIn' && session) this.changes.fire({ added: [toVscode(session)], removed: [], changed: [] });
+    // Also fires for changes another window made: the keeper follows SecretStorage, so the Accounts menu does too.
+    this.subscription = keeper.onDidChange(({ session, reason, previous }) => {
+      const removed = previous && previous.id !== session?.id ? [toVscode(previous)] : [];
+      if (reason === 'signedIn' && session) this.changes.fire({ added: [toVscode(session)], removed, changed: [] });
       else if (reason === 'refreshed' && session) this.changes.fire({ added: [], removed: [], changed: [toVscode(session)] });
-      else this.changes.fire({ added: [], removed: [], changed: [] });
+      else this.changes.fire({ added: [], removed, changed: [] });
     });
   }
 
@@ -35,9 +37,7 @@ export class CmdopAuthenticationProvider implements vscode.AuthenticationProvide
   }
 
   async removeSession(): Promise<void> {
-    const before = await this.keeper.peek();
     const { revoked } = await this.keeper.signOut();
-    if (before) this.changes.fire({ added: [], removed: [toVscode(before)], changed: [] });
     if (!revoked) void vscode.window.showWarningMessage('CMDOP: Signed out here, but the identity provider could not be reached to revoke the token.');
   }
 

@@ -12,7 +12,9 @@ export type TreeNode =
   | { kind: 'fleet'; fleet: FleetInfo; active: boolean }
   | { kind: 'machine'; fleet: FleetInfo; machine: Machine }
   | { kind: 'more'; fleet: FleetInfo; shown: number }
-  | { kind: 'message'; text: string; icon?: string };
+  | { kind: 'message'; text: string; icon?: string }
+  /** A load that failed: says why and offers Retry, so a network fault never looks like an empty fleet. */
+  | { kind: 'error'; text: string; fleet?: FleetInfo };
 
 type FleetNode = Extract<TreeNode, { kind: 'fleet' }>;
 type MachineNode = Extract<TreeNode, { kind: 'machine' }>;
@@ -102,6 +104,15 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
         item.iconPath = node.icon ? new vscode.ThemeIcon(node.icon) : undefined;
         return item;
       }
+      case 'error': {
+        const item = new vscode.TreeItem(node.text);
+        item.description = 'Retry';
+        item.tooltip = `${node.text}\nClick to load again.`;
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        item.contextValue = 'error';
+        item.command = { command: 'cmdop.refreshMachines', title: 'Retry' };
+        return item;
+      }
     }
   }
 
@@ -124,7 +135,10 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
       if (list.hasMore) machines.push({ kind: 'more', fleet: node.fleet, shown: list.loaded.length });
       return machines;
     } catch (err) {
-      return [{ kind: 'message', text: (err as Error).message, icon: 'error' }];
+      const fleet = node?.kind === 'fleet' ? node.fleet : undefined;
+      // Drop the failed list so Retry asks the server again instead of showing the broken page.
+      if (fleet) this.lists.delete(fleet.id);
+      return [{ kind: 'error', text: `${fleet ? 'Could not load machines' : 'Could not load fleets'}: ${(err as Error).message}`, fleet }];
     }
   }
 

@@ -1,14 +1,27 @@
 import * as vscode from 'vscode';
+import { CredentialRefusedError } from '../core/errors';
+import { ReconnectBackoff } from '../core/reconnectPolicy';
 import type { RelayClient } from '../core/relay/relayClient';
+import { RelayCallError, Status } from '../core/relay/relayErrors';
 import type { RelayPool } from '../core/relay/relayPool';
 import { RemoteSession, type SessionExit } from '../core/relay/remoteSession';
 
 const dim = (text: string) => `\x1b[2m${text}\x1b[0m`;
+const red = (text: string) => `\x1b[31m${text}\x1b[0m`;
 const CTRL_C = '\x03';
+/** Exit reasons the fleet server gives when the machine itself went away. */
+const MACHINE_GONE = /machine stopped|agent lost|offline/i;
+
+/** Errors no retry can fix: the credential or the permission is gone, or the session no longer exists. */
+function isFinal(err: Error): boolean {
+  if (err instanceof CredentialRefusedError) return true;
+  return err instanceof RelayCallError && (err.code === Status.PERMISSION_DENIED || err.code === Status.NOT_FOUND || err.code === Status.UNAUTHENTICATED);
+}
 
 /**
  * A VS Code terminal backed by a CMDOP session. `command` runs once and reports its exit code;
- * without it the terminal is an interactive shell on the machine.
+ * without it the terminal is an interactive shell on the machine. A dropped relay connection is retried on its
+ * own (capped exponential backoff) and output resumes from the last byte shown.
  */
 export class RemoteTerminal implements vscode.Pseudoterminal {
   private readonly writes = new vscode.EventEmitter<string>();
@@ -16,10 +29,16 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
   readonly onDidWrite = this.writes.event;
   readonly onDidClose = this.closes.event;
   private session: RemoteSession | undefined;
-  private readonly decoder = new TextDecoder('utf-8');
-  private state: 'opening' | 'live' | 'disconnected' | 'exited' = 'opening';
+  private decoder = new TextDecoder('utf-8');
+  /** 'reconnecting': retrying on its own; 'stalled': gave up retrying, waits for R; 'offline': the machine went away. */
+  private state: 'opening' | 'live' | 'reconnecting' | 'stalled' | 'offline' | 'exited' = 'opening';
   private exitCode = 0;
   private dims: vscode.TerminalDimensions | undefined;
+  private readonly backoff = new ReconnectBackoff();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private poolReset: { dispose(): void } | undefined;
+  private sessionEvents: { dispose(): void }[] = [];
+  private heldInput: string[] = [];
 
   constructor(
     private readonly client: RelayClient,
@@ -29,29 +48,47 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
     private readonly pool: RelayPool,
   ) {}
 
-  private poolReset: { dispose(): void } | undefined;
-
   async open(initial: vscode.TerminalDimensions | undefined): Promise<void> {
     this.dims = initial;
+    this.poolReset = this.pool.onWillReset(() => this.credentialsChanged());
     this.writes.fire(dim(`Connecting to ${this.hostname} in fleet ${this.client.target.fleetName}…`) + '\r\n');
+    await this.start();
+  }
+
+  /** Opens a new session on the machine (first open, or Reconnect after the machine came back). */
+  private async start(): Promise<void> {
     try {
-      this.session = await RemoteSession.open(this.client, this.hostname, {
-        command: this.command,
-        cols: initial?.columns ?? 80,
-        rows: initial?.rows ?? 24,
-      });
+      this.attach(
+        await RemoteSession.open(this.client, this.hostname, {
+          command: this.command,
+          cols: this.dims?.columns ?? 80,
+          rows: this.dims?.rows ?? 24,
+        }),
+      );
     } catch (err) {
-      this.state = 'exited';
-      this.exitCode = 1;
-      this.writes.fire(`\x1b[31m${(err as Error).message}\x1b[0m\r\n` + dim('Press any key to close.'));
+      const error = err as Error;
+      if (this.state === 'offline') {
+        this.writes.fire(`${red(`${this.hostname} is still offline: ${error.message}`)}\r\n` + dim('Press R to try again, Q to close.'));
+        return;
+      }
+      this.end(1, `${red(error.message)}\r\n${dim('Press any key to close.')}`);
       return;
     }
     this.state = 'live';
-    this.poolReset = this.pool.onWillReset(() => this.credentialsChanged());
-    this.session.onOutput((bytes) => this.writes.fire(this.decoder.decode(bytes, { stream: true })));
-    this.session.onGap((lost) => this.writes.fire(`\r\n\x1b[33m[${lost} bytes of output were dropped by the relay while disconnected]\x1b[0m\r\n`));
-    this.session.onExit((exit) => this.finished(exit));
-    this.session.onDisconnect((err) => this.disconnected(err));
+  }
+
+  private attach(session: RemoteSession): void {
+    this.session = session;
+    this.decoder = new TextDecoder('utf-8');
+    this.sessionEvents = [
+      session.onOutput((bytes) => {
+        if (this.state === 'reconnecting') this.reconnected();
+        this.writes.fire(this.decoder.decode(bytes, { stream: true }));
+      }),
+      session.onGap((lost) => this.writes.fire(`\r\n\x1b[33m[${lost} bytes of output were dropped by the relay while disconnected]\x1b[0m\r\n`)),
+      session.onExit((exit) => this.finished(exit)),
+      session.onDisconnect((err) => this.disconnected(err)),
+    ];
   }
 
   handleInput(data: string): void {
@@ -59,9 +96,14 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
       this.closes.fire(this.exitCode);
       return;
     }
-    if (this.state === 'disconnected') {
-      if (data.toLowerCase() === 'r') this.reconnect();
+    if (this.state === 'stalled' || this.state === 'offline') {
+      if (data.toLowerCase() === 'r') this.manualReconnect();
       else if (data.toLowerCase() === 'q' || data === CTRL_C) this.closes.fire(1);
+      return;
+    }
+    if (this.state === 'reconnecting') {
+      // Held, in order, until the relay answers again rather than refused by it and lost.
+      this.heldInput.push(data);
       return;
     }
     // Ctrl-C travels as the byte a real terminal sends, so the remote PTY raises SIGINT in the foreground job.
@@ -74,6 +116,7 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
   }
 
   close(): void {
+    this.stopRetrying();
     this.poolReset?.dispose();
     void this.session?.close('terminal closed');
   }
@@ -81,35 +124,124 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
   /** Fleet switch, sign-out or a key change closes the relay channels; this session ends with them. */
   private credentialsChanged(): void {
     if (this.state === 'exited') return;
-    this.state = 'exited';
-    this.exitCode = 1;
-    this.poolReset?.dispose();
+    this.stopRetrying();
     void this.session?.close('fleet or credential changed');
-    this.writes.fire(`\r\n${dim('[The active fleet or credential changed, so this session was closed.] Press any key to close.')}`);
+    this.end(1, `\r\n${dim('[The active fleet or credential changed, so this session was closed.] Press any key to close.')}`);
   }
 
   private finished(exit: SessionExit): void {
-    this.poolReset?.dispose();
-    this.state = 'exited';
-    this.exitCode = exit.signal ? 128 + exit.signal : exit.code;
-    const how = exit.signal ? `killed by signal ${exit.signal}` : `exit code ${exit.code}`;
-    this.writes.fire(this.decoder.decode() + `\r\n${dim(`[${this.hostname}: ${how}${exit.reason && exit.reason !== 'exited' ? `, ${exit.reason}` : ''}] Press any key to close.`)}`);
+    this.stopRetrying();
+    const tail = this.decoder.decode();
+    if (MACHINE_GONE.test(exit.reason) && !this.command) {
+      // The shell is gone with the machine; a new one can be opened when it is back.
+      this.state = 'offline';
+      this.writes.fire(tail + `\r\n\x1b[33m[${this.hostname} went offline]\x1b[0m ` + dim('Press R to open a new shell when it is back, Q to close.'));
+      void vscode.window.showWarningMessage(`CMDOP: ${this.hostname} went offline.`, 'Reconnect').then((choice) => {
+        if (choice === 'Reconnect') this.manualReconnect();
+      });
+      return;
+    }
+    const code = exit.signal ? 128 + exit.signal : exit.code;
+    const how = MACHINE_GONE.test(exit.reason)
+      ? `${this.hostname} went offline`
+      : `${this.hostname}: ${exit.signal ? `killed by signal ${exit.signal}` : `exit code ${exit.code}`}${exit.reason && exit.reason !== 'exited' ? `, ${exit.reason}` : ''}`;
+    this.end(code, tail + `\r\n${dim(`[${how}] Press any key to close.`)}`);
   }
 
   private disconnected(err: Error): void {
-    this.state = 'disconnected';
+    if (this.state === 'exited' || this.state === 'offline') return;
     this.log.warn(`stream from ${this.hostname} dropped: ${err.message}`);
-    this.writes.fire(`\r\n\x1b[33m[Connection to the relay was lost: ${err.message}]\x1b[0m\r\n` + dim('Press R to reconnect (output resumes where it stopped), Q to close.'));
-    void vscode.window.showWarningMessage(`CMDOP: Lost the connection to ${this.hostname}.`, 'Reconnect').then((choice) => {
-      if (choice === 'Reconnect') this.reconnect();
-    });
+    if (isFinal(err)) {
+      this.stopRetrying();
+      void this.session?.close('credential refused');
+      const what = err instanceof CredentialRefusedError ? credentialAdvice(err) : '';
+      this.end(1, `\r\n${red(`[${err.message}]`)}\r\n${dim(`${what}Press any key to close.`)}`);
+      void vscode.window.showErrorMessage(`CMDOP: ${this.hostname}: ${err.message}`);
+      return;
+    }
+    if (this.state !== 'reconnecting') {
+      this.state = 'reconnecting';
+      // One dim line, not one per attempt.
+      this.writes.fire(`\r\n${dim(`[Connection to the relay lost (${err.message}); reconnecting…]`)}\r\n`);
+    }
+    this.scheduleRetry();
   }
 
-  private reconnect(): void {
-    if (this.state !== 'disconnected' || !this.session) return;
+  private scheduleRetry(): void {
+    clearTimeout(this.retryTimer);
+    const wait = this.backoff.nextDelay();
+    if (wait === undefined) {
+      this.state = 'stalled';
+      this.writes.fire(dim('[Still no connection after 2 minutes.] Press R to reconnect (output resumes where it stopped), Q to close.'));
+      void vscode.window.showWarningMessage(`CMDOP: Lost the connection to ${this.hostname}.`, 'Reconnect').then((choice) => {
+        if (choice === 'Reconnect') this.manualReconnect();
+      });
+      return;
+    }
+    this.retryTimer = setTimeout(() => void this.attemptResume(), wait);
+  }
+
+  /** One attempt: a unary call proves the relay answers (and resizes the PTY to this terminal), then output resumes. */
+  private async attemptResume(): Promise<void> {
+    if (this.state !== 'reconnecting' || !this.session) return;
+    try {
+      if (this.dims) await this.session.resize(this.dims.columns, this.dims.rows);
+      else await this.client.health();
+    } catch (err) {
+      const error = err as Error;
+      if (isFinal(error)) return this.disconnected(error);
+      this.log.info(`reconnect to ${this.hostname} failed: ${error.message}`);
+      return this.scheduleRetry();
+    }
+    // A failure of the stream itself comes back through onDisconnect and schedules the next attempt.
+    await this.session.resume();
+    if (this.state === 'reconnecting') this.reconnected();
+  }
+
+  private reconnected(): void {
     this.state = 'live';
-    this.writes.fire(dim('Reconnecting…') + '\r\n');
-    void this.session.resume();
-    if (this.dims) void this.session.resize(this.dims.columns, this.dims.rows).catch(() => undefined);
+    this.backoff.reset();
+    const held = this.heldInput.splice(0).join('');
+    if (held) this.handleInput(held);
+    this.log.info(`reconnected to ${this.hostname}; output resumes at byte ${this.session?.bytesReceived ?? 0}`);
+  }
+
+  private manualReconnect(): void {
+    this.backoff.reset();
+    if (this.state === 'stalled') {
+      this.state = 'reconnecting';
+      this.writes.fire(`\r\n${dim('Reconnecting…')}\r\n`);
+      void this.attemptResume();
+    } else if (this.state === 'offline') {
+      this.writes.fire(`\r\n${dim(`Opening a new shell on ${this.hostname}…`)}\r\n`);
+      for (const e of this.sessionEvents.splice(0)) e.dispose();
+      void this.start();
+    }
+  }
+
+  private stopRetrying(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private end(code: number, text: string): void {
+    this.state = 'exited';
+    this.exitCode = code;
+    this.poolReset?.dispose();
+    this.writes.fire(text);
+  }
+}
+
+/** What to do about a refused credential, by where it came from. */
+function credentialAdvice(err: CredentialRefusedError): string {
+  switch (err.source) {
+    case 'oauth':
+      return 'Run "CMDOP: Sign In" to sign in again, then open a new shell. ';
+    case 'env':
+      return 'Set CMDOP_API_KEY to a valid key (or unset it) and restart VS Code. ';
+    case 'explicit':
+      return 'Pass a valid key. ';
+    default:
+      return 'Replace the key with "CMDOP: Add Fleet API Key" (or remove it with "CMDOP: Remove Fleet API Key"). ';
   }
 }

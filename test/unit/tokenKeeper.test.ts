@@ -124,3 +124,149 @@ describe('token keeper', () => {
     }
   });
 });
+
+/**
+ * An IdP that rotates refresh tokens like oidc-provider: each refresh token works once; using a consumed one
+ * is refused (invalid_grant).
+ */
+class RotatingIdp extends CountingIdp {
+  private readonly live = new Set(['refresh-0']);
+  refused = 0;
+  override async refresh(refreshToken: string): Promise<TokenResponse> {
+    this.refreshes++;
+    if (this.gate) await this.gate;
+    if (!this.live.delete(refreshToken)) {
+      this.refused++;
+      throw new SessionExpiredError('the refresh token was revoked or has expired');
+    }
+    const next = `refresh-${this.refreshes}`;
+    this.live.add(next);
+    return { accessToken: `access-${this.refreshes}`, refreshToken: next, expiresInSeconds: 3600 };
+  }
+}
+
+/** Two windows: two keepers on one shared SecretStorage and one IdP, with a shared fake clock. */
+async function twoWindows(options: { storeB?: SessionStore } = {}) {
+  let now = 1_000_000;
+  const secrets = new MemorySecrets();
+  const idp = new RotatingIdp();
+  const settle = () => new Promise<void>((r) => setTimeout(r, 5));
+  const make = (id: string, store = new SessionStore(secrets, 'dev')) => {
+    const keeper = new TokenKeeper({ store, idp, now: () => now, windowId: id, settle, peerWaitMs: 2000 });
+    const changes: SessionChange[] = [];
+    keeper.onDidChange((c) => changes.push(c));
+    return { keeper, changes };
+  };
+  const a = make('A');
+  const b = make('B', options.storeB);
+  // Each window has looked at storage once (its status bar does at start), while still signed out.
+  await Promise.all([a.keeper.peek(), b.keeper.peek()]);
+  return { a, b, idp, secrets, advance: (ms: number) => (now += ms) };
+}
+
+const signIn = (keeper: TokenKeeper) =>
+  keeper.signedIn({ accessToken: 'access-0', refreshToken: 'refresh-0', expiresInSeconds: 3600, claims: { sub: 'u1', email: 'alice@acme.test' } }, ['openid']);
+
+const until = async (what: string, check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(check(), `timed out waiting for ${what}`);
+};
+
+describe('token keeper across windows sharing one SecretStorage', () => {
+  it('a sign-in, refresh and sign-out in one window reach the other without asking the IdP', async () => {
+    const w = await twoWindows();
+    assert.equal(await w.b.keeper.session(), undefined);
+    await signIn(w.a.keeper);
+    await until('B to see the sign-in', () => w.b.changes.some((c) => c.reason === 'signedIn'));
+    assert.equal((await w.b.keeper.peek())?.accessToken, 'access-0');
+    assert.equal(w.b.changes[0].external, true);
+
+    w.advance(3600_000);
+    await w.a.keeper.session();
+    await until('B to see the refresh', () => w.b.changes.some((c) => c.reason === 'refreshed'));
+    assert.equal((await w.b.keeper.session())?.accessToken, 'access-1', 'B uses the token A stored');
+    assert.equal(w.idp.refreshes, 1);
+
+    await w.a.keeper.signOut();
+    await until('B to see the sign-out', () => w.b.changes.some((c) => c.reason === 'signedOut'));
+    assert.equal(await w.b.keeper.session(), undefined);
+    assert.equal(w.b.changes.at(-1)?.previous?.accessToken, 'access-1', 'B knows which session went away');
+  });
+
+  it('two windows due at the same moment refresh once; both end up with the same session', async () => {
+    const w = await twoWindows();
+    await signIn(w.a.keeper);
+    await until('B to follow', () => w.b.changes.length > 0);
+    w.advance(3600_000);
+    const [fromA, fromB] = await Promise.all([w.a.keeper.session(), w.b.keeper.session()]);
+    assert.equal(w.idp.refreshes, 1, 'one refresh for one rotation');
+    assert.equal(w.idp.refused, 0);
+    assert.equal(fromA?.accessToken, 'access-1');
+    assert.equal(fromB?.accessToken, 'access-1');
+    assert.ok(w.secrets.values.has('cmdop.oauth.dev'));
+    assert.ok(!w.secrets.values.has('cmdop.oauth.dev.refreshing'), 'the lease is given back');
+  });
+
+  it('a window that slept through a rotation re-reads storage instead of refreshing the old token', async () => {
+    const w = await twoWindows();
+    await signIn(w.a.keeper);
+    await until('B to follow', () => w.b.changes.length > 0);
+    // B misses the change event (e.g. its extension host was suspended): its memory still holds refresh-0.
+    w.b.keeper.dispose();
+    w.advance(3600_000);
+    await w.a.keeper.session();
+    const fromB = await w.b.keeper.session();
+    assert.equal(fromB?.accessToken, 'access-1');
+    assert.equal(w.idp.refreshes, 1);
+  });
+
+  it('a refused refresh reads storage again and continues with what the other window stored', async () => {
+    // B's election is broken (say, storage that propagates slowly): it always believes it won.
+    class AlwaysWins extends SessionStore {
+      override async claimRefresh(): Promise<boolean> {
+        return true;
+      }
+    }
+    const secrets = new MemorySecrets();
+    const idp = new RotatingIdp();
+    const now = () => 1_000_000 + 3600_000;
+    const a = new TokenKeeper({ store: new SessionStore(secrets, 'dev'), idp, now, windowId: 'A', settle: async () => {} });
+    const b = new TokenKeeper({ store: new AlwaysWins(secrets, 'dev'), idp, now, windowId: 'B', settle: async () => {} });
+    const bChanges: SessionChange[] = [];
+    b.onDidChange((c) => bChanges.push(c));
+    const w = { idp };
+    await new SessionStore(secrets, 'dev').save({ id: 's', account: { id: 'u1', label: 'alice' }, accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: 1_000_000, scopes: [], fleets: [] });
+    await b.peek();
+    // A refreshes while B's refresh request is in flight with the same (now consumed) token.
+    w.idp.gate = new Promise((r) => (w.idp.release = r));
+    const fromB = b.session();
+    await until('B to send its refresh', () => w.idp.refreshes === 1);
+    w.idp.gate = undefined;
+    const fromA = await a.session();
+    w.idp.release!();
+    // Both requests carried refresh-0: whichever came second was refused; neither window signed out.
+    const sessionB = await fromB;
+    assert.equal(w.idp.refused, 1);
+    assert.ok(sessionB?.accessToken.startsWith('access-'), 'B continues with the stored session');
+    assert.ok(!bChanges.some((c) => c.reason === 'expired'), 'B did not conclude the session was over');
+    assert.ok(await new SessionStore(secrets, 'dev').load(), 'the shared entry survives');
+    assert.ok(fromA);
+  });
+
+  it('only a session that is really dead signs out, and then the shared entry is cleared', async () => {
+    const w = await twoWindows();
+    await signIn(w.a.keeper);
+    await until('B to follow', () => w.b.changes.length > 0);
+    w.advance(3600_000);
+    w.idp.refuse = true;
+    (w.idp as { refresh: IdentityProvider['refresh'] }).refresh = async () => {
+      w.idp.refreshes++;
+      throw new SessionExpiredError('the refresh token was revoked or has expired');
+    };
+    await assert.rejects(w.a.keeper.session(), /session ended \(the refresh token was revoked or has expired\)/);
+    assert.equal(w.a.changes.at(-1)?.reason, 'expired');
+    assert.equal(w.a.changes.at(-1)?.detail, 'the refresh token was revoked or has expired', 'the detail is the bare cause, not a whole sentence');
+    await until('B to see the sign-out', () => w.b.changes.some((c) => c.reason === 'signedOut'));
+    assert.equal(w.secrets.values.has('cmdop.oauth.dev'), false);
+  });
+});

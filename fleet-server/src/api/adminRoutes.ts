@@ -6,7 +6,14 @@ import { HttpError } from './httpJson';
 /** Test and dev-launcher controls: loopback callers holding the admin token only. */
 export const ADMIN_ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/admin\/machines\/([^/]+)\/([^/]+)\/(stop|start)\/?$/, handler: flipMachine },
+  { method: 'POST', pattern: /^\/admin\/relay\/outage\/?$/, handler: relayOutage },
+  { method: 'POST', pattern: /^\/admin\/fleets\/([^/]+)\/keys\/([^/]+)\/revoke\/?$/, handler: revokeKey },
+  { method: 'POST', pattern: /^\/admin\/accounts\/([^/]+)\/revoke\/?$/, handler: revokeAccount },
+  { method: 'GET', pattern: /^\/admin\/stats\/refreshes\/?$/, handler: refreshStats },
 ];
+
+/** Upper bound for an injected outage: long enough for any test, short enough that a typo does not take the relay away for good. */
+const MAX_OUTAGE_SECONDS = 3600;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
@@ -30,4 +37,36 @@ async function flipMachine(ctx: ApiContext, request: ApiRequest): Promise<unknow
   if (action === 'stop') await ctx.stopMachine(fleetId, hostname);
   else await ctx.startMachine(fleetId, hostname);
   return { fleet: fleetId, hostname, is_online: machine.isOnline };
+}
+
+async function relayOutage(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
+  requireAdmin(ctx, request);
+  const raw = request.url.searchParams.get('seconds') ?? '';
+  const seconds = Number(raw);
+  if (!raw || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_OUTAGE_SECONDS) {
+    throw new HttpError(400, `seconds must be a number from 0 to ${MAX_OUTAGE_SECONDS}, e.g. /admin/relay/outage?seconds=5`);
+  }
+  const dropped = ctx.faults.relayOutage(seconds);
+  return { dropped_streams: dropped, refusing_until: new Date(Date.now() + seconds * 1000).toISOString() };
+}
+
+async function revokeKey(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
+  requireAdmin(ctx, request);
+  const [fleetId, name] = request.params.map(decodeURIComponent);
+  const result = ctx.faults.revokeKey(fleetId, name);
+  if (!result) throw new HttpError(404, `no key named "${name}" in fleet ${fleetId}`);
+  return { fleet: fleetId, key: name, revoked: true, ended_streams: result.streamsEnded };
+}
+
+async function revokeAccount(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
+  requireAdmin(ctx, request);
+  const [email] = request.params.map(decodeURIComponent);
+  if (!ctx.directory.user(email)) throw new HttpError(404, `no account "${email}"`);
+  const { tokensRevoked, streamsEnded } = ctx.faults.revokeAccount(email);
+  return { account: email, revoked_tokens: tokensRevoked, ended_streams: streamsEnded };
+}
+
+async function refreshStats(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
+  requireAdmin(ctx, request);
+  return ctx.faults.refreshStats();
 }

@@ -13,4 +13,16 @@ export interface ApiContext {
   adminToken: string;
   stopMachine(fleetId: string, hostname: string): Promise<void>;
   startMachine(fleetId: string, hostname: string): Promise<void>;
+  /** Fault injection for tests and the dev launcher (admin routes). */
+  faults: FaultControls;
+}
+
+export interface FaultControls {
+  /** Drops every open relay stream and refuses new relay calls for `seconds`; returns how many streams were dropped. */
+  relayOutage(seconds: number): number;
+  /** Revokes a fleet key now and ends the relay streams it opened; undefined when there is no such key. */
+  revokeKey(fleetId: string, name: string): { streamsEnded: number } | undefined;
+  /** Revokes every OAuth grant and token of an account now and ends its relay streams. */
+  revokeAccount(email: string): { tokensRevoked: number; streamsEnded: number };
+  refreshStats(): { succeeded: number; refused: number };
 }

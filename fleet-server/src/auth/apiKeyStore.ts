@@ -54,6 +54,13 @@ export class ApiKeyStore {
     return { ok: true, key };
   }
 
+  /** Revokes a fleet's key by name, effective at once; undefined when there is no such key. */
+  revoke(fleetId: string, name: string, now = new Date()): ApiKey | undefined {
+    const key = this.keysOf(fleetId).find((k) => k.name === name);
+    if (key && !(key.revokedAt && key.revokedAt <= now)) key.revokedAt = now;
+    return key;
+  }
+
   keysOf(fleetId: string): ApiKey[] {
     return [...this.byHash.values()].filter((k) => k.fleetId === fleetId);
   }

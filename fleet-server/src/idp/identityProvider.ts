@@ -12,7 +12,16 @@ export interface IdentityProvider {
   issuer: string;
   clientId: string;
   checkAccessToken(token: string): Promise<AccessTokenCheck>;
+  /** Refresh-token grants answered so far: a client that shares one session across windows should refresh once per rotation. */
+  refreshStats(): RefreshStats;
+  /** Revokes every grant and token of the account; returns how many were revoked. */
+  revokeAccount(accountId: string): number;
   close(): Promise<void>;
+}
+
+export interface RefreshStats {
+  succeeded: number;
+  refused: number;
 }
 
 export interface IdentityProviderOptions {
@@ -41,6 +50,14 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       (ctx.body as Record<string, unknown>).interval = DEVICE_POLL_INTERVAL_SECONDS;
     }
   });
+  const refreshes: RefreshStats = { succeeded: 0, refused: 0 };
+  const isRefresh = (ctx: { oidc?: { params?: { grant_type?: unknown } } }) => ctx.oidc?.params?.grant_type === 'refresh_token';
+  provider.on('grant.success', (ctx: any) => {
+    if (isRefresh(ctx)) refreshes.succeeded++;
+  });
+  provider.on('grant.error', (ctx: any) => {
+    if (isRefresh(ctx)) refreshes.refused++;
+  });
   provider.on('server_error', (_ctx: unknown, err: unknown) => options.log(`identity provider error: ${(err as Error)?.stack ?? String(err)}`));
 
   const providerCallback = provider.callback();
@@ -60,6 +77,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     issuer,
     clientId: CLIENT_ID,
     checkAccessToken: (token) => checkAccessToken(provider, store, token),
+    refreshStats: () => ({ ...refreshes }),
+    revokeAccount: (accountId) => store.revokeAccount(accountId),
     close: () => closeServer(server),
   };
 }

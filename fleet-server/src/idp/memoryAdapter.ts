@@ -51,6 +51,20 @@ export class OidcMemoryStore {
     };
   }
 
+  /** Revokes every grant and token of an account at once (fault injection: "the user's access was revoked"). */
+  revokeAccount(accountId: string): number {
+    let revoked = 0;
+    for (const [modelName, entries] of this.models) {
+      for (const [id, entry] of entries) {
+        if (entry.payload.accountId !== accountId) continue;
+        entries.delete(id);
+        this.destroyed.add(`${modelName}:${id}`);
+        revoked++;
+      }
+    }
+    return revoked;
+  }
+
   wasDestroyed(modelName: string, id: string): boolean {
     return this.destroyed.has(`${modelName}:${id}`);
   }

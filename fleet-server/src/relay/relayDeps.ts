@@ -2,6 +2,7 @@ import type { AgentSupervisor } from '../agents/agentSupervisor';
 import type { AuditLog } from '../audit/auditLog';
 import type { CredentialResolver } from '../auth/credentialResolver';
 import type { Fleet, FleetDirectory } from '../fleet/fleetDirectory';
+import type { RelayFaults } from './relayFaults';
 import type { RelayName } from '../seed/seedTypes';
 import type { SessionRegistry } from '../sessions/sessionRegistry';
 
@@ -17,4 +18,6 @@ export interface RelayDeps {
   ownAddress(): string;
   version: string;
   log: (line: string) => void;
+  /** Fault injection and revocation hooks (optional: the relay works without them). */
+  faults?: RelayFaults;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Emitter } from '../emitter';
 import { SessionExpiredError } from '../errors';
 import type { IdentityProvider } from './oidcClient';
@@ -5,34 +6,65 @@ import type { SessionStore } from './sessionStore';
 import { type OAuthSession, type TokenResponse, sessionFromTokens } from './tokens';
 
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+/** Longer than any refresh request takes; a window that dies holding the lease blocks the others this long at most. */
+const LEASE_MS = 15_000;
+/** Time for concurrent lease claims from other windows to land before reading back who won. */
+const SETTLE_MS = 400;
+/** How long a window that lost the election waits for the winner's new session before refreshing itself. */
+const PEER_WAIT_MS = 10_000;
+const PEER_POLL_MS = 250;
+/** After a failed (not refused) refresh, keep using a still-valid token this long before asking the IdP again. */
+const RETRY_AFTER_FAILURE_MS = 15_000;
 
 export interface TokenKeeperOptions {
   store: SessionStore;
   idp: IdentityProvider;
   now?: () => number;
   refreshMarginMs?: number;
+  /** Names this window in the refresh election; random by default. */
+  windowId?: string;
+  /** Waits while concurrent lease claims land (tests shorten it). */
+  settle?: () => Promise<void>;
+  peerWaitMs?: number;
 }
 
-export type SessionChange = { session: OAuthSession | undefined; reason: 'signedIn' | 'refreshed' | 'signedOut' | 'expired'; detail?: string };
+export type SessionChange = {
+  session: OAuthSession | undefined;
+  reason: 'signedIn' | 'refreshed' | 'signedOut' | 'expired';
+  detail?: string;
+  /** True when another window made the change and this one only read it from SecretStorage. */
+  external?: boolean;
+  /** The session before the change, when there was one. */
+  previous?: OAuthSession;
+};
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Owns one mode's OAuth session: hands out an access token that is valid for at least the refresh margin,
- * refreshing 5 minutes before expiry with a single request however many callers ask at once.
+ * refreshing 5 minutes before expiry with a single request however many callers and windows ask at once.
+ * SecretStorage is the truth: the in-memory copy follows it, and every refresh starts by reading it again.
  */
 export class TokenKeeper {
   private readonly changes = new Emitter<SessionChange>();
   readonly onDidChange = this.changes.event;
   private cached: Promise<OAuthSession | undefined> | undefined;
-  private refreshing: Promise<OAuthSession> | undefined;
+  private refreshing: Promise<OAuthSession | undefined> | undefined;
+  private retryAt = 0;
   private readonly now: () => number;
   private readonly margin: number;
+  private readonly windowId: string;
+  private readonly watcher: { dispose(): void } | undefined;
+  private reloading = Promise.resolve();
 
   constructor(private readonly options: TokenKeeperOptions) {
     this.now = options.now ?? Date.now;
     this.margin = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
+    this.windowId = options.windowId ?? randomUUID();
+    this.watcher = options.store.watch(() => void this.reload());
   }
 
-  /** The stored session as is, without refreshing. */
+  /** The session as this window knows it, without refreshing. */
   peek(): Promise<OAuthSession | undefined> {
     this.cached ??= this.options.store.load();
     return this.cached;
@@ -43,7 +75,9 @@ export class TokenKeeper {
     const session = await this.peek();
     if (!session) return undefined;
     if (!this.needsRefresh(session)) return session;
-    return this.refresh(session);
+    // The IdP just failed to answer: a token that still works is better than hammering it on every call.
+    if (this.now() < this.retryAt && session.expiresAt > this.now()) return session;
+    return this.refresh();
   }
 
   needsRefresh(session: OAuthSession): boolean {
@@ -55,11 +89,16 @@ export class TokenKeeper {
     return Math.max(0, session.expiresAt - this.margin - this.now());
   }
 
+  /** Milliseconds since the token entered the refresh window (negative before). */
+  msPastRefresh(session: OAuthSession): number {
+    return this.now() - (session.expiresAt - this.margin);
+  }
+
   async signedIn(tokens: TokenResponse, scopes: string[]): Promise<OAuthSession> {
     const session = { ...sessionFromTokens(tokens, this.now()), scopes };
+    const previous = await this.peek();
     await this.options.store.save(session);
-    this.cached = Promise.resolve(session);
-    this.changes.fire({ session, reason: 'signedIn' });
+    this.settle(session, 'signedIn', undefined, previous);
     return session;
   }
 
@@ -73,36 +112,109 @@ export class TokenKeeper {
         await this.options.idp.revoke(token).catch(() => (revoked = false));
       }
     }
-    await this.forget('signedOut');
+    await this.options.store.clear();
+    this.settle(undefined, 'signedOut', undefined, session);
     return { revoked };
   }
 
-  private refresh(session: OAuthSession): Promise<OAuthSession> {
-    this.refreshing ??= this.doRefresh(session).finally(() => (this.refreshing = undefined));
+  /** Reads SecretStorage again and tells listeners if another window signed in, refreshed or signed out. */
+  reload(): Promise<void> {
+    this.reloading = this.reloading.then(async () => {
+      this.adopt(await this.options.store.load());
+    });
+    return this.reloading;
+  }
+
+  dispose(): void {
+    this.watcher?.dispose();
+  }
+
+  /** Takes what storage holds as this window's session, announcing the change if it is one. */
+  private async adopt(stored: OAuthSession | undefined): Promise<OAuthSession | undefined> {
+    const known = await this.peek();
+    if (sameSession(known, stored)) return known;
+    this.cached = Promise.resolve(stored);
+    const reason = !stored ? 'signedOut' : known?.id === stored.id ? 'refreshed' : 'signedIn';
+    this.changes.fire({ session: stored, reason, external: true, previous: known });
+    return stored;
+  }
+
+  private refresh(): Promise<OAuthSession | undefined> {
+    this.refreshing ??= this.refreshOnce().finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
-  private async doRefresh(session: OAuthSession): Promise<OAuthSession> {
-    if (!session.refreshToken) {
-      await this.forget('expired', 'no refresh token');
-      throw new SessionExpiredError('the access token expired and there is no refresh token');
+  private async refreshOnce(): Promise<OAuthSession | undefined> {
+    // Another window may have renewed it (or signed out) since this one last looked.
+    let current = await this.adopt(await this.options.store.load());
+    if (!current || !this.needsRefresh(current)) return current;
+
+    const { store } = this.options;
+    const won = await store.claimRefresh(this.windowId, this.now(), LEASE_MS, this.options.settle ?? (() => sleep(SETTLE_MS)));
+    if (!won) {
+      const renewed = await this.waitForPeer(current);
+      if (!renewed || !this.needsRefresh(renewed)) return renewed;
+      // The winner went quiet (window closed mid-refresh): refresh here, with whatever storage holds now.
+      current = renewed;
     }
     try {
-      const tokens = await this.options.idp.refresh(session.refreshToken);
-      const next = sessionFromTokens(tokens, this.now(), session);
-      await this.options.store.save(next);
-      this.cached = Promise.resolve(next);
-      this.changes.fire({ session: next, reason: 'refreshed' });
-      return next;
-    } catch (err) {
-      if (err instanceof SessionExpiredError) await this.forget('expired', err.message);
-      throw err;
+      return await this.refreshWith(current);
+    } finally {
+      await store.releaseRefresh(this.windowId).catch(() => undefined);
     }
   }
 
-  private async forget(reason: 'signedOut' | 'expired', detail?: string): Promise<void> {
-    await this.options.store.clear();
-    this.cached = Promise.resolve(undefined);
-    this.changes.fire({ session: undefined, reason, detail });
+  private async refreshWith(current: OAuthSession): Promise<OAuthSession | undefined> {
+    if (!current.refreshToken) return this.expire('the access token expired and there is no refresh token');
+    let tokens: TokenResponse;
+    try {
+      tokens = await this.options.idp.refresh(current.refreshToken);
+    } catch (err) {
+      if (!(err instanceof SessionExpiredError)) {
+        this.retryAt = this.now() + RETRY_AFTER_FAILURE_MS;
+        if (current.expiresAt > this.now()) return current;
+        throw err;
+      }
+      // Refused: another window may have rotated the token between our read and our request. Only a session
+      // whose stored refresh token is the very one refused is really dead.
+      const stored = await this.adopt(await this.options.store.load());
+      if (!stored) return undefined;
+      if (stored.refreshToken !== current.refreshToken) return this.needsRefresh(stored) ? this.refreshWith(stored) : stored;
+      return this.expire('the refresh token was revoked or has expired');
+    }
+    const next = sessionFromTokens(tokens, this.now(), current);
+    await this.options.store.save(next);
+    this.retryAt = 0;
+    this.settle(next, 'refreshed', undefined, current);
+    return next;
   }
+
+  /** Polls storage (cheap, local) until the elected window stores a renewed session, signs out, or goes quiet. */
+  private async waitForPeer(current: OAuthSession): Promise<OAuthSession | undefined> {
+    const giveUpAt = Date.now() + (this.options.peerWaitMs ?? PEER_WAIT_MS);
+    for (;;) {
+      await sleep(PEER_POLL_MS);
+      const stored = await this.options.store.load();
+      if (!stored || stored.refreshToken !== current.refreshToken) return this.adopt(stored);
+      if (Date.now() >= giveUpAt) return stored;
+    }
+  }
+
+  /** The session is really over: only now is the shared entry cleared, for every window. */
+  private async expire(why: string): Promise<never> {
+    const previous = await this.peek();
+    await this.options.store.clear();
+    this.settle(undefined, 'expired', why, previous);
+    throw new SessionExpiredError(why);
+  }
+
+  private settle(session: OAuthSession | undefined, reason: SessionChange['reason'], detail?: string, previous?: OAuthSession): void {
+    this.cached = Promise.resolve(session);
+    this.changes.fire({ session, reason, detail, previous });
+  }
+}
+
+function sameSession(a: OAuthSession | undefined, b: OAuthSession | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.id === b.id && a.accessToken === b.accessToken && a.refreshToken === b.refreshToken && a.expiresAt === b.expiresAt;
 }

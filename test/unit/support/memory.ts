@@ -1,16 +1,27 @@
+import { Emitter } from '../../../src/core/emitter';
 import type { SecretStore, StateStore } from '../../../src/core/storage';
 
-/** In-memory stand-in for VS Code's SecretStorage. */
+/**
+ * In-memory stand-in for VS Code's SecretStorage. Several keepers given the same instance behave like
+ * windows sharing one SecretStorage: every write is seen by all of them, with a change event.
+ */
 export class MemorySecrets implements SecretStore {
   readonly values = new Map<string, string>();
+  private readonly changes = new Emitter<{ key: string }>();
+  readonly onDidChange = this.changes.event;
   async get(key: string) {
     return this.values.get(key);
   }
   async store(key: string, value: string) {
     this.values.set(key, value);
+    this.fireLater(key);
   }
   async delete(key: string) {
-    this.values.delete(key);
+    if (this.values.delete(key)) this.fireLater(key);
+  }
+  /** VS Code delivers the event after the write resolves; so does the stand-in. */
+  private fireLater(key: string) {
+    setImmediate(() => this.changes.fire({ key }));
   }
 }
 
