@@ -16,6 +16,7 @@ import { filterMachines } from './vscode/commands/filterMachines';
 import { MachinesTree, type TreeNode } from './vscode/machinesTree';
 import { FleetStatusBar } from './vscode/statusBar';
 import { StatusController } from './vscode/statusController';
+import { registerShellProfile } from './vscode/terminalProfile';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -126,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('cmdop.openShell', run((s, node) => openShell(machineDeps(s), node))),
     vscode.commands.registerCommand('cmdop.copyHostname', run((_s, node) => copyHostname(node))),
     vscode.commands.registerCommand('cmdop.showLog', () => log.show()),
+    registerShellProfile(() => services && machineDeps(services)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('cmdop.mode') || e.affectsConfiguration('cmdop.endpoints')) build();
       else if (e.affectsConfiguration('cmdop.fleet')) services?.fleets.refresh();
