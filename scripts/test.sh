@@ -68,7 +68,7 @@ fi
 rm -rf test-results
 step "node --test (${#files[@]} files)"
 set +e
-node --import tsx --test --test-concurrency=1 --test-timeout=900000 --test-reporter=spec "${files[@]}"
+node --import tsx --test --test-force-exit --test-concurrency=1 --test-timeout=900000 --test-reporter=spec "${files[@]}"
 rc=$?
 set -e
 if [ $rc -ne 0 ] && [ -d test-results ]; then

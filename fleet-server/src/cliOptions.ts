@@ -10,6 +10,8 @@ export const USAGE = `Usage: tsx fleet-server/src/main.ts [options]
   --scale <n>                add fleet scale-10k with n listed machines (no agents)
   --scale-online <n>         the first n machines of scale-10k online (agents in shared agent-host processes)
   --admin-token <token>      token for /admin endpoints (default: random, printed)
+  --upstream-only            relays serve only upstream CMDOP RPCs and fields (this project's
+                             extensions answer UNIMPLEMENTED), to test clients against them
   --help`;
 
 function integer(name: string, raw: string | undefined, min: number): number | undefined {
@@ -28,6 +30,7 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
       scale: { type: 'string' },
       'scale-online': { type: 'string' },
       'admin-token': { type: 'string' },
+      'upstream-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -42,5 +45,6 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
     scaleMachines: integer('scale', values.scale, 0),
     scaleOnline: integer('scale-online', values['scale-online'], 0),
     adminToken: values['admin-token'],
+    upstreamOnly: values['upstream-only'] ?? false,
   };
 }

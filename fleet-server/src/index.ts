@@ -14,6 +14,7 @@ import { status } from '@grpc/grpc-js';
 import type { FaultControls } from './api/apiContext';
 import { loadSeed, withScaleFleet } from './seed/loadSeed';
 import { RELAY_NAMES, type RelayName, type Seed } from './seed/seedTypes';
+import { AgentSessions } from './sessions/agentSessions';
 import { SessionRegistry } from './sessions/sessionRegistry';
 
 export type { AuditEntry } from './audit/auditLog';
@@ -37,6 +38,8 @@ export interface FleetServerOptions {
   log?: (line: string) => void;
   /** Bytes of output kept per session for replay and resume (default 1 MiB). */
   outputBufferBytes?: number;
+  /** Relays serve only what an upstream CMDOP relay has; this project's extensions answer UNIMPLEMENTED. */
+  upstreamOnly?: boolean;
 }
 
 export interface SessionSnapshot {
@@ -82,6 +85,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
     log,
     machinesPerHost: options.machinesPerAgentHost,
   });
+  const agentSessions = new AgentSessions(supervisor, (id) => registry.get(id));
   const adminToken = options.adminToken ?? randomBytes(18).toString('base64url');
   const closers: (() => Promise<void>)[] = [];
 
@@ -134,6 +138,8 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
         resolver,
         supervisor,
         registry,
+        agentSessions,
+        upstreamOnly: options.upstreamOnly ?? false,
         audit,
         relayAddressOf,
         ownAddress: () => address,

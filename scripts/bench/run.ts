@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFleetServer } from '../../fleet-server/src/index';
 import { execFigures } from './execFigures';
+import { FAN_OUT_MACHINES, fanOutFigures } from './fanOutFigures';
 import { RequestLog } from './httpRequests';
 import { sizeFigures } from './sizes';
 import { met, printTable, ratioOf } from './stats';
@@ -23,20 +24,32 @@ function newestMtime(dir: string): number {
 async function main(): Promise<void> {
   const started = Date.now();
   const allHints = process.argv.includes('--profile');
+  // `--only fan-out`: just the fan-out rows (no code-server), e.g. while working on the engine.
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   if (newestMtime('src') > statSync('dist/cmdop.vsix').mtimeMs) {
     console.warn('bench: WARNING dist/cmdop.vsix is older than src/; run `npm run package` (or `bash scripts/bench.sh`)');
   }
   const sizes = sizeFigures();
   const requests = new RequestLog();
-  const server = await startFleetServer({ scaleMachines: 10_000 });
+  const server = await startFleetServer({ scaleMachines: 10_000, scaleOnline: FAN_OUT_MACHINES });
   try {
+    if (only === 'fan-out') {
+      console.log(`bench: fan-out to ${FAN_OUT_MACHINES} online machines (extension engine vs @cmdop/node)…`);
+      const figures = await fanOutFigures(server);
+      printTable(figures, { allHints });
+      mkdirSync('test-results', { recursive: true });
+      writeFileSync('test-results/bench-fanout.json', JSON.stringify({ at: new Date().toISOString(), figures: figures.map((f) => ({ ...f, ratio: ratioOf(f), met: met(f) })) }, null, 2));
+      return;
+    }
     const fleet = server.seed.fleets.find((f) => f.id === 'acme-prod')!;
     const secret = fleet.api_keys.find((k) => k.name === 'ci-deploy')!.secret;
     console.log('bench: exec latency and throughput (extension path vs bare grpc-js)…');
     const exec = await execFigures({ address: server.relays['acme-prod'], fleetId: 'acme-prod', secret, hostname: 'web-1' }, { alwaysProfile: allHints });
     console.log('bench: code-server: sign-in, activation over window reloads, 10k-machine tree…');
     const [activation, ...rest] = await workbenchFigures(server, requests);
-    const figures = [activation, ...sizes, ...rest.slice(0, 2), ...exec, ...rest.slice(2)];
+    console.log(`bench: fan-out to ${FAN_OUT_MACHINES} online machines (extension engine vs @cmdop/node)…`);
+    const fanOut = await fanOutFigures(server);
+    const figures = [activation, ...sizes, ...rest.slice(0, 2), ...exec, ...rest.slice(2), ...fanOut];
     const wallS = (Date.now() - started) / 1000;
 
     console.log('');

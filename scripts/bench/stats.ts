@@ -57,7 +57,7 @@ export const fmt = (n: number): string =>
 /** The ratio column: to the bare baseline when there is one, else to the goal's own number. */
 function ratioCell(f: Figure): string {
   const r = ratioOf(f);
-  if (r !== undefined) return `${r.toFixed(2)}× bare`;
+  if (r !== undefined) return `${r.toFixed(2)}× baseline`;
   if (f.goal && f.goal.of === 'value') return `${(f.value / f.goal.value).toFixed(2)}× goal`;
   return '';
 }

@@ -28,7 +28,7 @@ describe('bad input gets clear statuses and the relay keeps serving', () => {
     twice.add('workspace_id', 'partner-lab');
     await expectStatus(call(relay, 'HealthCheck', {}, twice), grpc.status.INVALID_ARGUMENT, /workspace_id.*sent more than once/);
     await expectStatus(call(relay, 'HealthCheck', {}, { token: key, fleet: 'ACME/../prod' }), grpc.status.INVALID_ARGUMENT, /malformed workspace_id/);
-    await expectStatus(call(relay, 'CreateSession', {}, { token: key, fleet: 'acme-prod' }), grpc.status.INVALID_ARGUMENT, /missing x-agent-id/);
+    await expectStatus(call(relay, 'CreateSession', {}, { token: key, fleet: 'acme-prod' }), grpc.status.INVALID_ARGUMENT, /missing x-cmdop-agent-id/);
   });
 
   it('refuses oversized messages and oversized input', async () => {

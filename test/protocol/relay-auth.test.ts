@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFleetServer, type FleetServer } from '../../fleet-server/src/index';
-import { getJson, seededKey } from './support/fleetHelpers';
+import { getJson, seededKey, signIn } from './support/fleetHelpers';
 import { call, expectStatus, grpc, relayClient, type RelayClient } from './support/relayClient';
 
 describe('relay authentication and fleet isolation', () => {
@@ -42,10 +42,33 @@ describe('relay authentication and fleet isolation', () => {
     );
   });
 
-  it('requires workspace_id and names an unknown one', async () => {
-    await expectStatus(call(relay, 'HealthCheck', {}, { token: ciDeploy }), grpc.status.INVALID_ARGUMENT, /missing workspace_id/);
-    await expectStatus(call(relay, 'HealthCheck', {}, { token: ciDeploy, fleet: '  ' }), grpc.status.INVALID_ARGUMENT, /workspace_id/);
+  it('takes the fleet from the credential when workspace_id is left out, and requires it when the credential does not settle it', async () => {
+    // An API key belongs to one fleet (the SDK sends no workspace_id).
+    const listed = await call(relay, 'ListSessions', {}, { token: ciDeploy });
+    assert.equal(listed.workspace_name, 'Acme Production');
+    // A user of one fleet: Gus is a Guest of partner-lab only.
+    const gus = (await signIn(server, 'gus@partner.test', 'gus-pass')).tokens.access_token;
+    assert.equal((await call(relay, 'ListSessions', {}, { token: gus })).workspace_name, 'Partner Lab');
+    // Alice is in three fleets: she must say which.
+    const alice = (await signIn(server, 'alice@acme.test', 'alice-pass')).tokens.access_token;
+    await expectStatus(
+      call(relay, 'ListSessions', {}, { token: alice }),
+      grpc.status.INVALID_ARGUMENT,
+      /missing workspace_id metadata: alice@acme.test is a member of 3 fleets \(acme-prod, acme-staging, partner-lab\); send workspace_id/,
+    );
+    // Sent, it is still checked against the credential.
     await expectStatus(call(relay, 'HealthCheck', {}, { token: ciDeploy, fleet: 'no-such-fleet' }), grpc.status.NOT_FOUND, /unknown fleet "no-such-fleet"/);
+    await expectStatus(call(relay, 'HealthCheck', {}, { token: ciDeploy, fleet: 'Bad Fleet!' }), grpc.status.INVALID_ARGUMENT, /malformed workspace_id/);
+  });
+
+  it('reads the SDK\'s x-cmdop-agent-id, and x-agent-id too, refusing the two when they disagree', async () => {
+    const viaUpstream = await call(relay, 'CreateSession', { command: 'echo upstream' }, { token: ciDeploy, raw: { 'x-cmdop-agent-id': 'web-1' } });
+    assert.ok(viaUpstream.session_id);
+    await expectStatus(
+      call(relay, 'CreateSession', { command: 'true' }, { token: ciDeploy, agent: 'db-1', raw: { 'x-cmdop-agent-id': 'web-1' } }),
+      grpc.status.INVALID_ARGUMENT,
+      /x-cmdop-agent-id "web-1" and x-agent-id "db-1" disagree/,
+    );
   });
 
   it('refuses revoked, expired and unknown keys with UNAUTHENTICATED saying which', async () => {

@@ -68,10 +68,11 @@ export class AgentSupervisor {
     });
   }
 
-  async openSession(machine: Machine, request: SessionRequest): Promise<TerminalSession> {
+  /** `sessionId` is given for a machine's long-lived agent session, whose id outlives one shell. */
+  async openSession(machine: Machine, request: SessionRequest, sessionId: string = randomUUID()): Promise<TerminalSession> {
     const agent = machine.agent;
     if (!agent) throw new MachineOfflineError(machine);
-    const session = new TerminalSession(randomUUID(), machine, request, this.options.outputBufferBytes);
+    const session = new TerminalSession(sessionId, machine, request, this.options.outputBufferBytes);
     // Registered before the agent starts it, so no early output is dropped.
     machine.sessions.add(session);
     this.registry.add(session);

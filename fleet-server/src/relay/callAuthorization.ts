@@ -13,7 +13,7 @@ export interface CallContext {
   fleet: Fleet;
   role: Role;
   sourceIp: string;
-  /** x-agent-id, when sent. */
+  /** x-cmdop-agent-id (or x-agent-id), when sent. */
   agentRef: string;
 }
 
@@ -40,10 +40,7 @@ export async function authorizeCall(deps: RelayDeps, call: AuthorizableCall, pol
   if (!resolution.ok) throw new RelayError(status.UNAUTHENTICATED, resolution.detail);
   const { principal } = resolution;
 
-  const fleetId = singleValue(call.metadata, 'workspace_id')?.trim();
-  if (!fleetId) {
-    throw new RelayError(status.INVALID_ARGUMENT, 'missing workspace_id metadata: set it to the id of the fleet to act in (e.g. "acme-prod")');
-  }
+  const fleetId = singleValue(call.metadata, 'workspace_id')?.trim() || impliedFleet(deps, principal);
   if (!FLEET_ID.test(fleetId)) {
     throw new RelayError(status.INVALID_ARGUMENT, `malformed workspace_id "${fleetId.slice(0, 80)}": expected a fleet id such as "acme-prod"`);
   }
@@ -66,7 +63,29 @@ export async function authorizeCall(deps: RelayDeps, call: AuthorizableCall, pol
       `observer-only: ${actor} has the ${role} role in fleet ${fleet.id} and cannot ${policy.operation}`,
     );
   }
-  return { principal, actor, fleet, role, sourceIp: peerIp(call.getPeer()), agentRef: singleValue(call.metadata, 'x-agent-id')?.trim() ?? '' };
+  return { principal, actor, fleet, role, sourceIp: peerIp(call.getPeer()), agentRef: agentRefOf(call.metadata) };
+}
+
+/**
+ * The fleet a call without workspace_id means, when the credential leaves no doubt: an API key belongs
+ * to one fleet, and so does a user who is a member of only one. The SDK sends no workspace_id.
+ */
+function impliedFleet(deps: RelayDeps, principal: Principal): string {
+  if (principal.kind === 'api_key') return principal.key.fleetId;
+  const fleets = deps.directory.membershipsOf(principal.user.email).map((m) => m.fleet.id);
+  if (fleets.length === 1) return fleets[0];
+  const which = fleets.length === 0 ? `${principal.user.email} is a member of no fleet` : `${principal.user.email} is a member of ${fleets.length} fleets (${fleets.join(', ')})`;
+  throw new RelayError(status.INVALID_ARGUMENT, `missing workspace_id metadata: ${which}; send workspace_id set to the id of the fleet to act in`);
+}
+
+/** The SDK's x-cmdop-agent-id, or this project's older x-agent-id; both at once must agree. */
+function agentRefOf(metadata: Metadata): string {
+  const upstream = singleValue(metadata, 'x-cmdop-agent-id')?.trim() ?? '';
+  const legacy = singleValue(metadata, 'x-agent-id')?.trim() ?? '';
+  if (upstream && legacy && upstream !== legacy) {
+    throw new RelayError(status.INVALID_ARGUMENT, `x-cmdop-agent-id "${upstream.slice(0, 80)}" and x-agent-id "${legacy.slice(0, 80)}" disagree; send one`);
+  }
+  return upstream || legacy;
 }
 
 function singleValue(metadata: Metadata, key: string): string | undefined {

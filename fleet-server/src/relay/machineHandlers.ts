@@ -22,6 +22,9 @@ interface SessionInfoItem {
   shell: string;
   working_directory: string;
   connected_at: Timestamp | null;
+  shared?: boolean;
+  shell_started?: boolean;
+  attached_clients?: number;
 }
 
 function connectionStatus(machine: Machine): 'connected' | 'disconnected' {
@@ -33,8 +36,12 @@ function heartbeatAge(machine: Machine): number {
   return seen ? Math.max(0, Math.floor((Date.now() - seen.getTime()) / 1000)) : 0;
 }
 
-function sessionInfo(machine: Machine): SessionInfoItem {
+function sessionInfo(deps: RelayDeps, machine: Machine): SessionInfoItem {
+  const shell = deps.agentSessions.current(machine);
+  // Extension fields: an upstream relay sends none of them.
+  const extension = deps.upstreamOnly ? {} : { shared: true, shell_started: shell !== undefined, attached_clients: shell?.attachedClients ?? 0 };
   return {
+    ...extension,
     session_id: machine.agentSessionId,
     machine_hostname: machine.hostname,
     machine_name: machine.name,
@@ -71,7 +78,7 @@ export function machineHandlers(deps: RelayDeps) {
         .sort((a, b) => Number(b.isOnline) - Number(a.isOnline) || a.hostname.localeCompare(b.hostname, 'en'));
       const limit = Math.min(request.limit || DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
       return {
-        sessions: matching.slice(request.offset, request.offset + limit).map(sessionInfo),
+        sessions: matching.slice(request.offset, request.offset + limit).map((m) => sessionInfo(deps, m)),
         total: matching.length,
         workspace_name: ctx.fleet.name,
         error: '',
@@ -96,7 +103,7 @@ export function machineHandlers(deps: RelayDeps) {
         };
       }
       const [machine] = matches;
-      const info = sessionInfo(machine);
+      const info = sessionInfo(deps, machine);
       return {
         found: true,
         session_id: info.session_id,

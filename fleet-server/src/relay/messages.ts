@@ -85,3 +85,24 @@ export function toTimestamp(date: Date | null | undefined): Timestamp | null {
   const ms = date.getTime();
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
 }
+
+export interface TerminalSizeMessage {
+  rows: number;
+  cols: number;
+}
+
+/** The AgentMessage payloads the attach mode of ConnectTerminal reads (oneofs: true names the one set). */
+export interface AgentMessage {
+  session_id: string;
+  payload?: 'register' | 'heartbeat' | 'output' | 'status' | 'error';
+  register?: { version: string; initial_size: TerminalSizeMessage | null };
+  output?: { data: Buffer };
+  status?: { reason: string };
+}
+
+export type ControlMessage = { command_id: string } & (
+  | { input: { data: Uint8Array; sequence: number } }
+  | { start_session: { config: Partial<SessionConfig> } }
+  | { close_session: { reason: string; force: boolean } }
+  | { ping: { sequence: number } }
+);

@@ -59,7 +59,7 @@ function streamOutput(session: TerminalSession, offset: number, call: ServerWrit
 export function outputHandlers(deps: RelayDeps) {
   return {
     GetOutput: unary(deps, 'GetOutput', READ, async (ctx, request: GetOutputRequest) => {
-      const session = findSession(deps, ctx, request.session_id);
+      const session = await findSession(deps, ctx, request.session_id);
       checkOffset(session, request.offset);
       if (request.limit < 0) throw new RelayError(status.INVALID_ARGUMENT, 'limit must not be negative');
       const slice = session.output.read(request.offset, Math.min(request.limit || DEFAULT_OUTPUT_LIMIT, DEFAULT_OUTPUT_LIMIT));
@@ -75,7 +75,7 @@ export function outputHandlers(deps: RelayDeps) {
       'StreamSessionOutput',
       READ,
       async (ctx, request: StreamSessionOutputRequest, call: ServerWritableStream<StreamSessionOutputRequest, StreamSessionOutputEvent>) => {
-        const session = findSession(deps, ctx, request.session_id);
+        const session = await findSession(deps, ctx, request.session_id);
         checkOffset(session, request.offset);
         streamOutput(session, request.offset, call);
       },

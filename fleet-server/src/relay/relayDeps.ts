@@ -4,6 +4,7 @@ import type { CredentialResolver } from '../auth/credentialResolver';
 import type { Fleet, FleetDirectory } from '../fleet/fleetDirectory';
 import type { RelayFaults } from './relayFaults';
 import type { RelayName } from '../seed/seedTypes';
+import type { AgentSessions } from '../sessions/agentSessions';
 import type { SessionRegistry } from '../sessions/sessionRegistry';
 
 /** Everything a relay's handlers use; one relay per RelayName, all sharing the same state. */
@@ -13,6 +14,9 @@ export interface RelayDeps {
   resolver: CredentialResolver;
   supervisor: AgentSupervisor;
   registry: SessionRegistry;
+  agentSessions: AgentSessions;
+  /** Serve only what an upstream CMDOP relay has: this project's extensions answer UNIMPLEMENTED. */
+  upstreamOnly: boolean;
   audit: AuditLog;
   relayAddressOf(fleet: Fleet): string;
   ownAddress(): string;

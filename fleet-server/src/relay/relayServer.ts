@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { attachHandlers } from './attachHandler';
 import { machineHandlers } from './machineHandlers';
 import { outputHandlers } from './outputHandlers';
 import type { RelayDeps } from './relayDeps';
@@ -24,10 +25,14 @@ export async function bindRelayServer(host: string, port: number): Promise<{ ser
 
 /** Adds the service to a bound server. Binding comes first so every relay's address is known to all of them. */
 export function serveTerminalService(server: grpc.Server, deps: RelayDeps): void {
+  const { StreamSessionOutput, ...upstreamOutput } = outputHandlers(deps);
   server.addService(loadTerminalService(), {
     ...machineHandlers(deps),
     ...sessionHandlers(deps),
     ...terminalControlHandlers(deps),
-    ...outputHandlers(deps),
+    ...upstreamOutput,
+    ...attachHandlers(deps),
+    // Left out, grpc-js answers UNIMPLEMENTED, as an upstream relay does for this project's extension RPCs.
+    ...(deps.upstreamOnly ? {} : { StreamSessionOutput }),
   } as unknown as grpc.UntypedServiceImplementation);
 }

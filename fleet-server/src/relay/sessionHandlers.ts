@@ -6,31 +6,40 @@ import { unary } from './handlerKit';
 import { toTimestamp, type CloseSessionRequest, type CreateSessionRequest, type SessionIdRequest } from './messages';
 import type { RelayDeps } from './relayDeps';
 import { RelayError } from './relayError';
-import { findSession, requestedSessionId, sessionTarget } from './sessionLookup';
+import { agentSessionMachine, findSession, machineOffline, requestedSessionId, sessionTarget } from './sessionLookup';
 import { sessionRequestFrom } from './sessionRequestValidation';
-
-function offline(machineHostname: string, fleetId: string): RelayError {
-  return new RelayError(status.UNAVAILABLE, `machine ${machineHostname} in fleet ${fleetId} is offline (no agent connected); try again when it is back`);
-}
 
 export function sessionHandlers(deps: RelayDeps) {
   const audit = (ctx: CallContext, action: string, session: TerminalSession): void =>
     deps.audit.record(ctx.fleet.id, { actor: ctx.actor, action, target: sessionTarget(session), source_ip: ctx.sourceIp });
 
+  /** Extension fields of GetSessionStatusResponse; an upstream relay has none of them. */
+  const endFields = (session: TerminalSession) =>
+    deps.upstreamOnly
+      ? {}
+      : {
+          ended: session.state === 'ended',
+          exit_code: session.end?.exitCode ?? 0,
+          exit_signal: session.end?.signal ?? 0,
+          end_reason: session.end?.reason ?? '',
+          output_bytes: session.output.endOffset,
+        };
+
   return {
     CreateSession: unary(deps, 'CreateSession', { operation: 'create sessions', mutates: true }, async (ctx, request: CreateSessionRequest) => {
       if (!ctx.agentRef) {
-        throw new RelayError(status.INVALID_ARGUMENT, 'missing x-agent-id metadata: name the machine (machine id, agent session id or hostname)');
+        throw new RelayError(status.INVALID_ARGUMENT, 'missing x-cmdop-agent-id metadata: name the machine (machine id, agent session id or hostname)');
       }
       const machine = deps.directory.machine(ctx.fleet.id, ctx.agentRef);
-      if (!machine) throw new RelayError(status.NOT_FOUND, `no machine "${ctx.agentRef}" in fleet ${ctx.fleet.id} (x-agent-id)`);
-      const sessionRequest = sessionRequestFrom(request, ctx.actor);
-      if (!machine.isOnline) throw offline(machine.hostname, ctx.fleet.id);
+      if (!machine) throw new RelayError(status.NOT_FOUND, `no machine "${ctx.agentRef}" in fleet ${ctx.fleet.id} (x-cmdop-agent-id)`);
+      // An upstream relay does not know field 1001: it opens an interactive shell whatever the command says.
+      const sessionRequest = sessionRequestFrom(deps.upstreamOnly ? { ...request, command: '' } : request, ctx.actor);
+      if (!machine.isOnline) throw machineOffline(machine);
       let session: TerminalSession;
       try {
         session = await deps.supervisor.openSession(machine, sessionRequest);
       } catch (err) {
-        if (err instanceof MachineOfflineError) throw offline(machine.hostname, ctx.fleet.id);
+        if (err instanceof MachineOfflineError) throw machineOffline(machine);
         throw new RelayError(status.FAILED_PRECONDITION, `could not start a session on ${machine.hostname}: ${(err as Error).message}`);
       }
       audit(ctx, 'session.create', session);
@@ -38,9 +47,12 @@ export function sessionHandlers(deps: RelayDeps) {
     }),
 
     CloseSession: unary(deps, 'CloseSession', { operation: 'close sessions', mutates: true }, async (ctx, request: CloseSessionRequest) => {
-      const session = findSession(deps, ctx, request.session_id);
+      const id = requestedSessionId(ctx, request.session_id);
+      const machine = agentSessionMachine(ctx, id);
+      // Closing an agent session hangs up its shared shell (if one runs); the next use starts a new one.
+      const session = machine ? deps.agentSessions.current(machine) : await findSession(deps, ctx, id);
       // Closing a closed session is a no-op, so clients can close without racing the exit.
-      if (session.state !== 'ended') {
+      if (session && session.state !== 'ended') {
         await deps.supervisor.close(session, request.force);
         audit(ctx, 'session.close', session);
       }
@@ -49,6 +61,18 @@ export function sessionHandlers(deps: RelayDeps) {
 
     GetSessionStatus: unary(deps, 'GetSessionStatus', { operation: 'look at sessions', mutates: false }, async (ctx, request: SessionIdRequest) => {
       const id = requestedSessionId(ctx, request.session_id);
+      const machine = agentSessionMachine(ctx, id);
+      if (machine) {
+        const shell = deps.agentSessions.current(machine);
+        return {
+          exists: true,
+          status: machine.isOnline ? 'CONNECTED' : 'DISCONNECTED',
+          agent_hostname: machine.hostname,
+          connected_at: toTimestamp(machine.connectedAt),
+          last_heartbeat_at: toTimestamp(machine.lastSeenAt),
+          commands_count: shell?.inputCount ?? 0,
+        };
+      }
       const session = deps.registry.get(id);
       if (session && session.fleetId === ctx.fleet.id) {
         return {
@@ -58,21 +82,7 @@ export function sessionHandlers(deps: RelayDeps) {
           connected_at: toTimestamp(session.createdAt),
           last_heartbeat_at: toTimestamp(session.machine.lastSeenAt),
           commands_count: session.inputCount,
-          ended: session.state === 'ended',
-          exit_code: session.end?.exitCode ?? 0,
-          exit_signal: session.end?.signal ?? 0,
-          end_reason: session.end?.reason ?? '',
-          output_bytes: session.output.endOffset,
-        };
-      }
-      const machine = ctx.fleet.machines.find((m) => m.agentSessionId === id);
-      if (machine) {
-        return {
-          exists: true,
-          status: machine.isOnline ? 'CONNECTED' : 'DISCONNECTED',
-          agent_hostname: machine.hostname,
-          connected_at: toTimestamp(machine.connectedAt),
-          last_heartbeat_at: toTimestamp(machine.lastSeenAt),
+          ...endFields(session),
         };
       }
       return { exists: false, status: 'SESSION_STATUS_UNSPECIFIED' };

@@ -14,7 +14,7 @@ export function terminalControlHandlers(deps: RelayDeps) {
       if (request.data.length > MAX_INPUT_BYTES) {
         throw new RelayError(status.INVALID_ARGUMENT, `input of ${request.data.length} bytes exceeds the ${MAX_INPUT_BYTES}-byte limit per SendInput; split it`);
       }
-      const session = findRunningSession(deps, ctx, request.session_id);
+      const session = await findRunningSession(deps, ctx, request.session_id);
       deps.supervisor.input(session, request.data);
       deps.audit.record(ctx.fleet.id, { actor: ctx.actor, action: 'session.input', target: sessionTarget(session), source_ip: ctx.sourceIp });
       return OK;
@@ -22,7 +22,7 @@ export function terminalControlHandlers(deps: RelayDeps) {
 
     SendResize: unary(deps, 'SendResize', { operation: 'resize terminals', mutates: true }, async (ctx, request: SendResizeRequest) => {
       validateTerminalSize(request.cols, request.rows);
-      deps.supervisor.resize(findRunningSession(deps, ctx, request.session_id), request.cols, request.rows);
+      deps.supervisor.resize(await findRunningSession(deps, ctx, request.session_id), request.cols, request.rows);
       return OK;
     }),
 
@@ -30,7 +30,7 @@ export function terminalControlHandlers(deps: RelayDeps) {
       if (!Number.isInteger(request.signal) || request.signal < 1 || request.signal > 64) {
         throw new RelayError(status.INVALID_ARGUMENT, `signal must be a POSIX signal number 1..64 (2 SIGINT, 15 SIGTERM, 9 SIGKILL), got ${request.signal}`);
       }
-      const session = findRunningSession(deps, ctx, request.session_id);
+      const session = await findRunningSession(deps, ctx, request.session_id);
       deps.supervisor.signal(session, request.signal);
       deps.audit.record(ctx.fleet.id, { actor: ctx.actor, action: `session.signal:${request.signal}`, target: sessionTarget(session), source_ip: ctx.sourceIp });
       return OK;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROLES, RELAY_NAMES, type Seed, type SeedFleet } from './seedTypes';
@@ -62,7 +63,8 @@ export function withScaleFleet(seed: Seed, listedCount: number, onlineCount = 0,
       const hostname = `node-${String(i + 1).padStart(width, '0')}`;
       return { hostname, name: hostname, os: i % 10 === 9 ? 'macos' : 'linux', online: i < onlineCount, last_seen: '2025-01-01T00:00:00.000Z' };
     }),
-    api_keys: [],
+    // A key for scripts and benchmarks (a fresh secret each start: read it from server.seed).
+    api_keys: [{ name: 'scale-ci', secret: `cmdop_${randomBytes(24).toString('base64url')}`, created_at: '2025-01-01T00:00:00.000Z', expires_at: null }],
   };
   return { ...seed, fleets: [...seed.fleets.filter((f) => f.id !== SCALE_FLEET_ID), fleet] };
 }

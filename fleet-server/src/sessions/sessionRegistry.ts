@@ -29,6 +29,9 @@ export class SessionRegistry {
 
   private pruneEnded(): void {
     const ended = [...this.sessions.values()].filter((s) => s.state === 'ended');
-    for (const session of ended.slice(0, Math.max(0, ended.length - this.endedToKeep))) this.sessions.delete(session.id);
+    for (const session of ended.slice(0, Math.max(0, ended.length - this.endedToKeep))) {
+      // An agent session's id is reused by its next shell: drop only the entry that is still this one.
+      if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+    }
   }
 }

@@ -13,6 +13,8 @@ export type SessionEvent = { type: 'output'; offset: number; data: Uint8Array } 
 
 export interface SessionOrigin {
   actor: string;
+  /** A machine's long-lived agent session, shared by all its users (not one CreateSession's). */
+  shared?: boolean;
   command?: string;
   shell: string;
   cwd: string;
@@ -25,6 +27,8 @@ export class TerminalSession {
   state: 'running' | 'closing' | 'ended' = 'running';
   end?: SessionEnd;
   inputCount = 0;
+  /** ConnectTerminal attach streams currently open on it. */
+  attachedClients = 0;
   readonly ended: Promise<SessionEnd>;
   private closeReason?: EndReason;
   private resolveEnded!: (end: SessionEnd) => void;

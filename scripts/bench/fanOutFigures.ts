@@ -1,0 +1,136 @@
+// Fan-out of one command to 1,000 online machines (issue 11): the extension's engine against the public SDK's
+// execute() under Promise.all, each in its own child process (fanOutClient.ts), while this process (the fleet
+// server's) samples how many sessions the server has running at once.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type FleetServer, SCALE_FLEET_ID } from '../../fleet-server/src/index';
+import type { FanOutMeasure, FanOutTarget } from './fanOutClient';
+import type { Figure } from './stats';
+
+const CLIENT = join(__dirname, 'fanOutClient.ts');
+const OUT_DIR = 'test-results/bench-profiles';
+export const FAN_OUT_MACHINES = 1000;
+const COMMAND = 'hostname';
+
+/** Worst event-loop stall of an idle process over the same time: the machine's own noise (2 shared cores). */
+function startIdleControl(): { stop(): Promise<number> } {
+  const out = join(OUT_DIR, `fanout-idle-${process.pid}.json`);
+  const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, 'idle', out], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      try {
+        return (JSON.parse(readFileSync(out, 'utf8')) as { worstStallMs: number }).worstStallMs;
+      } catch {
+        return NaN;
+      } finally {
+        rmSync(out, { force: true });
+      }
+    },
+  };
+}
+
+function runClient(which: 'extension' | 'sdk', target: FanOutTarget): Promise<FanOutMeasure> {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const out = join(OUT_DIR, `fanout-${which}-${process.pid}.json`);
+  const profile = process.env.CMDOP_BENCH_FANOUT_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', OUT_DIR] : [];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', ...profile, '--import', 'tsx', CLIENT, which, JSON.stringify(target), out], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`fan-out client (${which}) exited with ${code}`));
+      try {
+        resolve(JSON.parse(readFileSync(out, 'utf8')) as FanOutMeasure);
+      } catch (err) {
+        reject(err);
+      } finally {
+        rmSync(out, { force: true });
+      }
+    });
+  });
+}
+
+/** Samples the server's running sessions of the fleet while `body` runs; returns the peak. */
+async function withServerPeak<T>(server: FleetServer, body: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  let peak = 0;
+  const timer = setInterval(() => {
+    const running = server.sessions(SCALE_FLEET_ID).filter((s) => s.state !== 'ended').length;
+    peak = Math.max(peak, running);
+  }, 20);
+  try {
+    return { result: await body(), peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+export async function fanOutFigures(server: FleetServer, { withSdk = true } = {}): Promise<Figure[]> {
+  const fleet = server.seed.fleets.find((f) => f.id === SCALE_FLEET_ID);
+  const online = fleet?.machines.filter((m) => m.online).map((m) => m.hostname) ?? [];
+  if (online.length < FAN_OUT_MACHINES) throw new Error(`the fan-out benchmark needs ${FAN_OUT_MACHINES} online machines (startFleetServer({ scaleOnline: ${FAN_OUT_MACHINES} }))`);
+  const target: FanOutTarget = {
+    address: server.relays[SCALE_FLEET_ID],
+    fleetId: SCALE_FLEET_ID,
+    secret: fleet!.api_keys[0].secret,
+    hostnames: online.slice(0, FAN_OUT_MACHINES),
+    command: COMMAND,
+    concurrency: 16,
+  };
+  mkdirSync(OUT_DIR, { recursive: true });
+  const control = startIdleControl();
+  // Let the control process finish starting (tsx compiling) before it counts.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const ext = await withServerPeak(server, () => runClient('extension', target));
+  const idleStallMs = await control.stop();
+  let sdk: { result: FanOutMeasure; peak: number } | undefined;
+  let sdkError: string | undefined;
+  if (withSdk) {
+    try {
+      sdk = await withServerPeak(server, () => runClient('sdk', target));
+    } catch (err) {
+      sdkError = (err as Error).message;
+    }
+  }
+  const e = ext.result;
+  const s = sdk?.result;
+  const baseline = (value: number | undefined) => (value === undefined ? undefined : { label: '@cmdop/node execute + Promise.all', value });
+  const checked = (m: FanOutMeasure) => `${m.ok}/${FAN_OUT_MACHINES} exit 0${m.wrongOutput ? `, ${m.wrongOutput} with unexpected output` : ''}${m.failed.length ? ` (e.g. ${m.failed[0]})` : ''}`;
+  const sdkNote = s ? `; SDK: ${checked(s)}, client peak ${s.peakInFlight} in flight, server peak ${sdk!.peak}` : sdkError ? `; SDK baseline failed: ${sdkError}` : '';
+  const name = `fan-out \`${COMMAND}\` to ${FAN_OUT_MACHINES} online machines`;
+  return [
+    {
+      name: `${name}: wall time`,
+      value: e.wallMs / 1000,
+      unit: 's',
+      baseline: baseline(s && s.wallMs / 1000),
+      note: `extension: engine with concurrency ${target.concurrency}, one relay channel, ${checked(e)}${sdkNote}`,
+      detail: { extension: e, sdk: s, sdkError, serverPeak: { extension: ext.peak, sdk: sdk?.peak } },
+    },
+    { name: `${name}: per-machine p50`, value: percentile(e.perMachineMs, 50), unit: 'ms', baseline: baseline(s && percentile(s.perMachineMs, 50)) },
+    { name: `${name}: per-machine p99`, value: percentile(e.perMachineMs, 99), unit: 'ms', baseline: baseline(s && percentile(s.perMachineMs, 99)) },
+    {
+      name: `${name}: peak concurrent sessions (server)`,
+      value: ext.peak,
+      unit: 'sessions',
+      baseline: baseline(sdk?.peak),
+      goal: { kind: 'max', value: target.concurrency, of: 'value', text: `≤ ${target.concurrency} (the bound)` },
+    },
+    {
+      name: `${name}: worst event-loop stall (client)`,
+      value: e.worstStallMs,
+      unit: 'ms',
+      baseline: baseline(s?.worstStallMs),
+      goal: { kind: 'max', value: 50, of: 'value', text: '≤ 50 ms' },
+      note: `an idle process on this machine stalled up to ${idleStallMs.toFixed(0)} ms over the same time (load from other work, not our code)`,
+    },
+    { name: `${name}: memory added (client RSS peak)`, value: e.rssAddedMb, unit: 'MB', baseline: baseline(s?.rssAddedMb), note: `heap peak added: extension ${e.heapAddedMb.toFixed(1)} MB${s ? `, SDK ${s.heapAddedMb.toFixed(1)} MB` : ''}` },
+  ];
+}
