@@ -20,7 +20,7 @@ export interface MachineCommandDeps {
 }
 
 type MachineNode = Extract<TreeNode, { kind: 'machine' }>;
-export type MachineTarget = { fleet: FleetInfo; machine: Machine };
+export type MachineTarget = { fleet: FleetInfo; machine: Pick<Machine, 'hostname' | 'name'> };
 const RECENT_KEY = 'cmdop.recentMachines';
 
 export async function runCommand(deps: MachineCommandDeps, node: MachineNode | undefined): Promise<void> {
@@ -42,7 +42,8 @@ export async function copyHostname(node: MachineNode): Promise<void> {
   void vscode.window.setStatusBarMessage(`Copied ${node.machine.hostname}`, 2000);
 }
 
-async function openTerminal(deps: MachineCommandDeps, target: MachineTarget, command: string | undefined): Promise<void> {
+/** Opens a terminal on one machine: an interactive shell, or `command` (sent as typed) with its exit code. */
+export async function openTerminal(deps: MachineCommandDeps, target: MachineTarget, command: string | undefined): Promise<void> {
   const terminal = vscode.window.createTerminal(await remoteTerminalOptions(deps, target, command));
   terminal.show();
 }
