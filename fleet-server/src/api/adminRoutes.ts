@@ -59,18 +59,22 @@ async function revokeKey(ctx: ApiContext, request: ApiRequest): Promise<unknown>
   return { fleet: fleetId, key: name, revoked: true, ended_streams: result.streamsEnded };
 }
 
-async function revokeAccount(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
+/** The admin-checked account named in the path. */
+function accountOf(ctx: ApiContext, request: ApiRequest): string {
   requireAdmin(ctx, request);
   const [email] = request.params.map(decodeURIComponent);
   if (!ctx.directory.user(email)) throw new HttpError(404, `no account "${email}"`);
+  return email;
+}
+
+async function revokeAccount(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
+  const email = accountOf(ctx, request);
   const { tokensRevoked, streamsEnded } = ctx.faults.revokeAccount(email);
   return { account: email, revoked_tokens: tokensRevoked, ended_streams: streamsEnded };
 }
 
 async function expireTokens(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
-  requireAdmin(ctx, request);
-  const [email] = request.params.map(decodeURIComponent);
-  if (!ctx.directory.user(email)) throw new HttpError(404, `no account "${email}"`);
+  const email = accountOf(ctx, request);
   const { tokensExpired, streamsEnded } = ctx.faults.expireAccessTokens(email);
   return { account: email, expired_tokens: tokensExpired, ended_streams: streamsEnded };
 }
