@@ -42,6 +42,23 @@ export class RemoteSession {
     return session;
   }
 
+  /**
+   * Joins a session that is already running (a machine's shared agent session, or one a teammate opened):
+   * its output from the first byte the relay still holds, then live. Today's RPCs: StreamSessionOutput from
+   * offset 0 and SendInput on the same id.
+   */
+  static async attach(client: RelayClient, sessionId: string): Promise<RemoteSession> {
+    const session = new RemoteSession(client, sessionId);
+    await session.resume();
+    return session;
+  }
+
+  /** Stops following the session without ending it (for attached terminals: the session lives on). */
+  detach(): void {
+    this.ended = true;
+    this.stream?.cancel();
+  }
+
   get bytesReceived(): number {
     return this.received;
   }
