@@ -1,5 +1,6 @@
-// Bundles the extension for the extension host: dist/extension.js (loaded at activation) and
-// dist/grpcRuntime.js (gRPC, required on the first relay call). --production minifies and drops maps.
+// Bundles the extension for the extension host: dist/extension.js (loaded at activation),
+// dist/grpcRuntime.js (gRPC, required on the first relay call), dist/runbookClient.js (required when the first
+// runbook opens) and dist/runbookServer.js (the runbook language server, its own Node process). --production minifies and drops maps.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 
@@ -9,11 +10,14 @@ mkdirSync('dist', { recursive: true });
 // The relay client loads its service definition at runtime, so the .proto travels next to the bundle.
 copyFileSync('src/relay/cmdop_terminal.proto', 'dist/cmdop_terminal.proto');
 
-/** Keeps `require('./grpcRuntime')` a runtime require of the sibling bundle instead of inlining gRPC. */
-const lazyGrpc = {
-  name: 'lazy-grpc',
+/**
+ * Keeps `require('./grpcRuntime')` and `require('./runbookClient')` runtime requires of sibling bundles instead
+ * of inlining gRPC and the language client into the bundle parsed at activation.
+ */
+const lazyBundles = {
+  name: 'lazy-bundles',
   setup(build) {
-    build.onResolve({ filter: /^\.\/grpcRuntime$/ }, () => ({ path: './grpcRuntime.js', external: true }));
+    build.onResolve({ filter: /^\.\/(grpcRuntime|runbookClient)$/ }, (args) => ({ path: `${args.path}.js`, external: true }));
   },
 };
 
@@ -30,8 +34,11 @@ const common = {
 };
 
 const results = await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyGrpc] }),
+  esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyBundles] }),
   esbuild.build({ ...common, entryPoints: ['src/core/relay/grpcRuntime.ts'], outfile: 'dist/grpcRuntime.js' }),
+  // Runbooks: the language client (required when the first runbook opens) and the server (its own process).
+  esbuild.build({ ...common, entryPoints: ['src/vscode/runbook/runbookClient.ts'], outfile: 'dist/runbookClient.js' }),
+  esbuild.build({ ...common, entryPoints: ['src/runbook-server/main.ts'], outfile: 'dist/runbookServer.js', external: [] }),
 ]);
 for (const result of results) {
   for (const [file, out] of Object.entries(result.metafile.outputs)) {

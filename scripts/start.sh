@@ -30,6 +30,8 @@ step "npm run package"
 npm run --silent package
 
 mkdir -p "$user_data/User" "$extensions" "$workspace"
+# The example runbook, to try the runbook language server (kept if you edited it).
+cp -n examples/*.runbook.md "$workspace/" 2>/dev/null || true
 cat > "$state/config.yaml" <<EOF
 bind-addr: 127.0.0.1:$PORT
 auth: none

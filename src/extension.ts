@@ -6,7 +6,7 @@ import { AUTH_PROVIDER_ID } from './vscode/authProvider';
 import { addApiKey, removeApiKey } from './vscode/commands/apiKeys';
 import { RunHistory } from './core/fanOut/runHistory';
 import { type FanOutCommandDeps, runOnFleet, runOnMachines, runOnSelection } from './vscode/commands/fanOut';
-import { copyHostname, type MachineCommandDeps, openShell, runCommand } from './vscode/commands/machines';
+import { copyHostname, type MachineCommandDeps, openShell, openTerminal, runCommand } from './vscode/commands/machines';
 import { cancelRun, compareWithMajority, copyRun, openOutput, rerun } from './vscode/commands/runs';
 import { RUN_OUTPUT_SCHEME, RunOutputDocuments } from './vscode/runOutputDocuments';
 import { RunsView } from './vscode/runsView';
@@ -14,6 +14,7 @@ import { signIn, signOut } from './vscode/commands/signIn';
 import { switchFleet } from './vscode/commands/switchFleet';
 import { filterMachines } from './vscode/commands/filterMachines';
 import { MachinesTree, type TreeNode } from './vscode/machinesTree';
+import { startRunbooksWhenOpened } from './vscode/runbook/runbookStarter';
 import { FleetStatusBar } from './vscode/statusBar';
 import { StatusController } from './vscode/statusController';
 
@@ -30,6 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
   let services: ModeServices | undefined;
   let tree: MachinesTree | undefined;
   const perMode: vscode.Disposable[] = [];
+  const fleetChanged = new vscode.EventEmitter<void>();
+  context.subscriptions.push(fleetChanged);
 
   // Everything that depends on the mode (prod/dev) is rebuilt when the mode or its endpoints change.
   const build = () => {
@@ -56,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
           // A new fleet or credential means new channels: drop the old ones so nothing leaks across fleets.
           pool.reset();
           tree?.refresh();
+          fleetChanged.fire();
         }
         void status.update();
       }),
@@ -68,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
     );
     void status.update();
+    fleetChanged.fire();
   };
   build();
 
@@ -123,6 +128,15 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('cmdop.openShell', run((s, node) => openShell(machineDeps(s), node))),
     vscode.commands.registerCommand('cmdop.copyHostname', run((_s, node) => copyHostname(node))),
     vscode.commands.registerCommand('cmdop.showLog', () => log.show()),
+    startRunbooksWhenOpened({
+      context,
+      log,
+      services: () => services,
+      onDidChangeFleet: fleetChanged.event,
+      runOnMachine: async (fleet, hostname, command) => {
+        if (services) await openTerminal(machineDeps(services), { fleet, machine: { hostname, name: hostname } }, command);
+      },
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('cmdop.mode') || e.affectsConfiguration('cmdop.endpoints')) build();
       else if (e.affectsConfiguration('cmdop.fleet')) services?.fleets.refresh();

@@ -7,7 +7,7 @@ import { type Figure, summarize } from './stats';
 const ACTIVATED = /Activated in ([\d.]+) ms/g;
 
 /** Every CMDOP.log this code-server wrote: one per extension host (logs/<session>/exthost<N>/<ext id>/). */
-function cmdopLogs(session: Session): string[] {
+export function cmdopLogs(session: Session): string[] {
   const root = join(session.server.userDataDir, 'logs');
   if (!existsSync(root)) return [];
   return readdirSync(root).flatMap((s) =>
@@ -23,7 +23,13 @@ const lastActivation = (file: string) => {
   return all.length ? Number(all[all.length - 1][1]) : undefined;
 };
 
-export async function activationFigure(session: Session, reloads: number, settled: RegExp): Promise<Figure> {
+/** `afterEach` runs once the window settled after each reload (e.g. waits for the runbook server). */
+export async function activationFigure(
+  session: Session,
+  reloads: number,
+  settled: RegExp,
+  options: { name?: string; afterEach?: () => Promise<void> } = {},
+): Promise<Figure> {
   const values: number[] = [];
   for (let i = 0; i < reloads; i++) {
     const before = new Set(cmdopLogs(session));
@@ -37,10 +43,11 @@ export async function activationFigure(session: Session, reloads: number, settle
     values.push(value);
     // Let the extension finish starting (session restored, status shown) before the next reload.
     await session.wb.statusBar.waitForText('cmdop.status', settled, 60_000);
+    await options.afterEach?.();
   }
   const s = summarize(values);
   return {
-    name: `activation: time in activate() (${reloads} reloads)`,
+    name: options.name ?? `activation: time in activate() (${reloads} reloads)`,
     value: s.median,
     unit: 'ms',
     goal: { kind: 'max', value: 15, of: 'value', text: '≤ 15 ms' },

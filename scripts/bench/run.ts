@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startFleetServer } from '../../fleet-server/src/index';
 import { execFigures } from './execFigures';
 import { FAN_OUT_MACHINES, fanOutFigures } from './fanOutFigures';
+import { runbookFigures } from './runbookFigures';
 import { RequestLog } from './httpRequests';
 import { sizeFigures } from './sizes';
 import { met, printTable, ratioOf } from './stats';
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
     const [activation, ...rest] = await workbenchFigures(server, requests);
     console.log(`bench: fan-out to ${FAN_OUT_MACHINES} online machines (extension engine vs @cmdop/node)…`);
     const fanOut = await fanOutFigures(server);
-    const figures = [activation, ...sizes, ...rest.slice(0, 2), ...exec, ...rest.slice(2), ...fanOut];
+    console.log('bench: runbook language server: 1,000-block diagnostics, completion in the 10,000-machine fleet…');
+    const runbooks = await runbookFigures(server);
+    const figures = [activation, ...sizes, ...rest.slice(0, 2), ...exec, ...rest.slice(2), ...fanOut, ...runbooks];
     const wallS = (Date.now() - started) / 1000;
 
     console.log('');

@@ -83,6 +83,16 @@ describe('fan-out: one command on many machines', () => {
     assert.doesNotMatch(await editorText(session), /zzz/);
   });
 
+  ui.test('Rerun Failed on that run runs again on db-1 only, as a new run at the top', async (wb, session) => {
+    const command = 'echo $HOSTNAME; test "$HOSTNAME" = web-1';
+    await wb.views.clickTreeItemAction(RUNS, command, 'Rerun Failed');
+    await waitFor('a second run of the command', async () => ((await wb.views.treeItems(RUNS)).filter((i) => i.level === 1 && i.label === command).length === 2 ? true : undefined));
+    const rows = await runRows(session, command, 1);
+    assert.equal(rows[0].label, 'db-1');
+    assert.match(rows[0].description, /^exit 1 · /);
+    assert.equal(rows.length, 1, 'only the failed machine ran again');
+  });
+
   ui.test('identical outputs are grouped: uname -s on both machines is one "2 machines printed the same" row', async (wb, session) => {
     await runOnSelected(session, ['web-1', 'db-1'], 'uname -s');
     const rows = await runRows(session, 'uname -s', 1);

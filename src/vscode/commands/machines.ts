@@ -40,7 +40,12 @@ export async function copyHostname(node: MachineNode): Promise<void> {
   void vscode.window.setStatusBarMessage(`Copied ${node.machine.hostname}`, 2000);
 }
 
-async function openTerminal(deps: MachineCommandDeps, target: { fleet: FleetInfo; machine: Machine }, command: string | undefined): Promise<void> {
+/** Opens a terminal on one machine: an interactive shell, or `command` (sent as typed) with its exit code. */
+export async function openTerminal(
+  deps: MachineCommandDeps,
+  target: { fleet: FleetInfo; machine: Pick<Machine, 'hostname' | 'name'> },
+  command: string | undefined,
+): Promise<void> {
   const client = await relayFor(deps.fleets, deps.pool, target.fleet, true);
   const { hostname } = target.machine;
   await remember(deps.state, hostname);

@@ -1,0 +1,167 @@
+// What the server knows about one runbook once the extension answered its fleet questions: diagnostics,
+// the run lenses' targets, and the facts hover needs. Pure: the facts arrive through `FactsAsker`.
+import {
+  type FleetFact,
+  type FleetsAnswer,
+  type GlobsAnswer,
+  type MachineFact,
+  type MachinesAnswer,
+  isGlob,
+} from '../core/runbook/protocol';
+import { lastSeenLabel } from '../core/machines';
+import { type Runbook, type ShellBlock, type Span, type Token, blockTargets } from './parseRunbook';
+
+export interface FactsAsker {
+  fleets(): Promise<FleetsAnswer>;
+  machines(fleetId: string, hostnames: string[]): Promise<MachinesAnswer>;
+  globs(fleetId: string, patterns: string[]): Promise<GlobsAnswer>;
+}
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export type Problem =
+  | 'unknown-fleet'
+  | 'unknown-host'
+  | 'glob-matches-nothing'
+  | 'offline'
+  | 'observer-only'
+  | 'no-target'
+  | 'no-facts';
+
+export interface Finding extends Span {
+  severity: Severity;
+  code: Problem;
+  message: string;
+  /** For unknown hosts: the closest real hostname (the quick fix). */
+  suggestion?: string;
+}
+
+export interface BlockPlan {
+  block: ShellBlock;
+  /** Resolved hostnames, in the order written (globs expanded); empty when nothing resolved. */
+  hostnames: string[];
+  /** False for guests, unknown fleets and missing facts: no run lens. */
+  runnable: boolean;
+}
+
+export interface Analysis {
+  fleet?: FleetFact;
+  findings: Finding[];
+  plans: BlockPlan[];
+  machines: Record<string, MachineFact | null>;
+  globs: GlobsAnswer;
+}
+
+const OBSERVER_ONLY = (fleet: FleetFact) =>
+  `You are a Guest in fleet "${fleet.name}": guests are observer-only and cannot run this block. Ask a fleet admin for the Member role.`;
+
+export async function analyzeRunbook(runbook: Runbook, facts: FactsAsker): Promise<Analysis> {
+  const findings: Finding[] = [];
+  const result: Analysis = { findings, plans: [], machines: {}, globs: {} };
+  const noRun = () => {
+    result.plans = runbook.blocks.map((block) => ({ block, hostnames: [], runnable: false }));
+    return result;
+  };
+  const fleetsAnswer = await facts.fleets();
+  if (fleetsAnswer.problem) {
+    findings.push({ line: 0, start: 0, end: 0, severity: 'information', code: 'no-facts', message: `CMDOP cannot check this runbook's fleet and machines: ${fleetsAnswer.problem}` });
+    return noRun();
+  }
+  const wanted = runbook.fleet?.text || fleetsAnswer.activeFleetId;
+  const fleet = fleetsAnswer.fleets.find((f) => f.id === wanted) ?? fleetsAnswer.fleets.find((f) => f.name === wanted);
+  if (!fleet) {
+    const known = fleetsAnswer.fleets.map((f) => f.id).join(', ') || 'none';
+    const at: Span = runbook.fleet ?? { line: 0, start: 0, end: 0 };
+    findings.push({
+      ...at,
+      severity: 'error',
+      code: 'unknown-fleet',
+      message: wanted ? `Unknown fleet "${wanted}". Your fleets: ${known}.` : `No fleet: add "fleet: <id>" to the front matter or pick an active fleet (CMDOP: Switch Fleet). Your fleets: ${known}.`,
+    });
+    return noRun();
+  }
+  result.fleet = fleet;
+  const guest = fleet.role === 'Guest';
+  if (guest && runbook.fleet) findings.push({ ...runbook.fleet, severity: 'error', code: 'observer-only', message: OBSERVER_ONLY(fleet) });
+
+  const tokens = [...runbook.targets, ...runbook.blocks.flatMap((b) => b.targets)];
+  const hostnames = [...new Set(tokens.filter((t) => !isGlob(t.text)).map((t) => t.text))];
+  const patterns = [...new Set(tokens.filter((t) => isGlob(t.text)).map((t) => t.text))];
+  const [machines, globs] = await Promise.all([
+    hostnames.length ? facts.machines(fleet.id, hostnames) : Promise.resolve<MachinesAnswer>({ machines: {}, suggestions: {} }),
+    patterns.length ? facts.globs(fleet.id, patterns) : Promise.resolve<GlobsAnswer>({}),
+  ]);
+  result.machines = machines.machines;
+  result.globs = globs;
+
+  const check = (t: Token) => {
+    if (isGlob(t.text)) {
+      const match = globs[t.text];
+      if (!match) return;
+      if (match.machines.length === 0) {
+        findings.push({ ...t, severity: 'warning', code: 'glob-matches-nothing', message: `"${t.text}" matches no machine in fleet "${fleet.name}".` });
+        return;
+      }
+      const offline = match.machines.filter((m) => !m.online);
+      if (offline.length) {
+        const names = offline.slice(0, 5).map((m) => m.hostname).join(', ') + (offline.length > 5 ? ', …' : '');
+        findings.push({ ...t, severity: 'warning', code: 'offline', message: `${offline.length} of ${match.machines.length} machines matching "${t.text}" are offline: ${names}.` });
+      }
+      return;
+    }
+    const machine = machines.machines[t.text];
+    if (machine === null || machine === undefined) {
+      const suggestion = machines.suggestions[t.text];
+      findings.push({
+        ...t,
+        severity: 'error',
+        code: 'unknown-host',
+        message: `Unknown machine "${t.text}" in fleet "${fleet.name}".${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
+        suggestion,
+      });
+    } else if (!machine.online) {
+      findings.push({ ...t, severity: 'warning', code: 'offline', message: `${machine.hostname} is offline (last seen ${lastSeenLabel(machine.lastSeen)}): a run there fails until it is back.` });
+    }
+  };
+  tokens.forEach(check);
+
+  for (const block of runbook.blocks) {
+    const fence: Span = { line: block.line, start: 0, end: 3 + block.language.length };
+    const targets = blockTargets(runbook, block);
+    if (guest) findings.push({ ...fence, severity: 'error', code: 'observer-only', message: OBSERVER_ONLY(fleet) });
+    if (targets.length === 0) {
+      findings.push({
+        ...fence,
+        severity: 'warning',
+        code: 'no-target',
+        message: `This block has no target: name machines after the language (\`\`\`${block.language} @web-1) or in the front matter (targets: web-1).`,
+      });
+    }
+    const resolved: string[] = [];
+    for (const t of targets) {
+      if (isGlob(t.text)) resolved.push(...(globs[t.text]?.machines.map((m) => m.hostname) ?? []));
+      else if (machines.machines[t.text]) resolved.push(machines.machines[t.text]!.hostname);
+    }
+    const unique = [...new Set(resolved)];
+    result.plans.push({ block, hostnames: unique, runnable: !guest });
+  }
+  return result;
+}
+
+/** "web-1, db-1" or "web-1, web-2, web-3 +7 more": short enough for a code lens. */
+export function targetsLabel(hostnames: string[]): string {
+  const shown = hostnames.slice(0, 3).join(', ');
+  return hostnames.length > 3 ? `${shown} +${hostnames.length - 3} more` : shown;
+}
+
+export function machineHover(machine: MachineFact, fleet: FleetFact): string {
+  const presence = machine.online ? '🟢 online' : `⚪ offline (last seen ${lastSeenLabel(machine.lastSeen)})`;
+  const lines = [
+    `**${machine.hostname}**${machine.name && machine.name !== machine.hostname ? ` (${machine.name})` : ''} — ${presence}`,
+    '',
+    `OS: ${machine.os || 'unknown'}  `,
+    `Last seen: ${machine.online ? 'now' : machine.lastSeen ? `${machine.lastSeen} (${lastSeenLabel(machine.lastSeen)})` : 'never'}  `,
+    `Fleet: ${fleet.name} (\`${fleet.id}\`), your role: ${fleet.role}${fleet.role === 'Guest' ? ' (observer-only)' : ''}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,64 @@
+// Built as its own file (dist/runbookClient.js) and required when the first runbook opens: the language client
+// library is not parsed at activation. Starts the server process and answers its fleet questions.
+import * as vscode from 'vscode';
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { FleetFacts, factRequestHandlers } from '../../core/runbook/fleetFacts';
+import { fleetFactsSource } from '../../core/runbook/fleetFactsSource';
+import { FACTS_CHANGED_NOTIFICATION, RUN_BLOCK_COMMAND, RUN_BLOCK_ON_COMMAND } from '../../core/runbook/protocol';
+import type { RunbookHost } from './runbookHost';
+import { runBlock, runBlockOn } from './runbookRuns';
+import { isRunbook } from './runbookStarter';
+
+/** Presence of the machines a runbook names is re-read this often while a runbook is open. */
+const PRESENCE_POLL_MS = 15_000;
+
+export function startRunbookClient(host: RunbookHost): vscode.Disposable {
+  const started = performance.now();
+  let facts: FleetFacts | undefined;
+  const currentFacts = () => {
+    const services = host.services();
+    if (!services) throw new Error('CMDOP is not configured correctly; see "CMDOP: Show Log".');
+    facts ??= new FleetFacts(fleetFactsSource(services.fleets, services.api));
+    return facts;
+  };
+
+  const serverModule = host.context.asAbsolutePath('dist/runbookServer.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'markdown', pattern: '**/*.runbook.md' }],
+    diagnosticCollectionName: 'cmdop-runbooks',
+  };
+  const client = new LanguageClient('cmdop.runbooks', 'CMDOP Runbooks', serverOptions, clientOptions);
+
+  for (const [method, answer] of Object.entries(factRequestHandlers(currentFacts))) client.onRequest(method, answer);
+
+  const factsChanged = () => {
+    if (client.isRunning()) void client.sendNotification(FACTS_CHANGED_NOTIFICATION);
+  };
+  const poll = setInterval(async () => {
+    if (!facts || !vscode.workspace.textDocuments.some(isRunbook)) return;
+    if (await facts.refreshPresence().catch(() => false)) factsChanged();
+  }, PRESENCE_POLL_MS);
+
+  const subscriptions = [
+    host.onDidChangeFleet(() => {
+      // A new fleet or credential: a new facts cache on the new services, then every runbook is re-checked.
+      facts = undefined;
+      factsChanged();
+    }),
+    vscode.commands.registerCommand(RUN_BLOCK_COMMAND, (args) => runBlock(host, args)),
+    vscode.commands.registerCommand(RUN_BLOCK_ON_COMMAND, (args) => runBlockOn(host, currentFacts, args)),
+  ];
+  client.start().then(
+    () => host.log.info(`Runbook language server started in ${(performance.now() - started).toFixed(0)} ms`),
+    (err) => host.log.error(`Runbook language server failed to start: ${(err as Error).message}`),
+  );
+  return new vscode.Disposable(() => {
+    clearInterval(poll);
+    vscode.Disposable.from(...subscriptions).dispose();
+    void client.stop();
+  });
+}

@@ -1,0 +1,15 @@
+import type * as vscode from 'vscode';
+import type { FleetApi, FleetInfo } from '../../core/fleetApi';
+import type { FleetContext } from '../../core/fleetContext';
+
+/** What the runbook client (a separate bundle) borrows from the running extension. */
+export interface RunbookHost {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  /** The current mode's fleet context and REST client; undefined while the configuration is broken. */
+  services(): { fleets: FleetContext; api: FleetApi } | undefined;
+  /** Fires when the fleet, the credential or the mode changed: cached facts are stale. */
+  onDidChangeFleet: vscode.Event<void>;
+  /** Opens a terminal on one machine running `command` as typed (the machines tree's run path). */
+  runOnMachine(fleet: FleetInfo, hostname: string, command: string): Promise<void>;
+}

@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import type { FleetFacts } from '../../core/runbook/fleetFacts';
+import type { MachineFact, RunBlockArgs, RunBlockOnArgs } from '../../core/runbook/protocol';
+import type { RunbookHost } from './runbookHost';
+
+/** The fan-out's command (issue 11): `{ fleetId, hostnames, command }`, runs on each and shows the results. */
+export const FAN_OUT_COMMAND = 'cmdop.runOnMachines';
+
+/** ▶ Run on …: one machine opens a terminal, several go to the fan-out. The block's text is sent as typed. */
+export async function runBlock(host: RunbookHost, args: RunBlockArgs): Promise<void> {
+  await guard(host, async () => {
+    if (!args || !args.fleetId || !Array.isArray(args.hostnames) || typeof args.command !== 'string') throw new Error('this run lens is out of date; edit the runbook or reopen it.');
+    if (!args.command.trim()) throw new Error('this block is empty: there is nothing to run.');
+    if (args.hostnames.length === 1) {
+      const services = host.services();
+      if (!services) throw new Error('CMDOP is not configured correctly; see "CMDOP: Show Log".');
+      const { fleet } = await services.fleets.current({ fleetId: args.fleetId });
+      await host.runOnMachine(fleet, args.hostnames[0], args.command);
+      return;
+    }
+    const commands = await vscode.commands.getCommands(true);
+    if (!commands.includes(FAN_OUT_COMMAND)) {
+      throw new Error(`running on several machines needs the fan-out, which this build lacks. Use "Run on…" and pick one machine.`);
+    }
+    // The fan-out shows its own progress, results (Runs view) and errors; a failure here is only logged.
+    await Promise.resolve(vscode.commands.executeCommand(FAN_OUT_COMMAND, { fleetId: args.fleetId, hostnames: args.hostnames, command: args.command })).catch(
+      (err: Error) => host.log.warn(`runbook fan-out ended with: ${err.message}`),
+    );
+  });
+}
+
+type MachinePick = vscode.QuickPickItem & { machine: MachineFact };
+
+/** Run on…: pick one or more machines of the runbook's fleet (server-side search as you type). */
+export async function runBlockOn(host: RunbookHost, facts: () => FleetFacts, args: RunBlockOnArgs): Promise<void> {
+  await guard(host, async () => {
+    const pick = vscode.window.createQuickPick<MachinePick>();
+    pick.title = 'Run this block on…';
+    pick.placeholder = 'Pick machines (type to search the fleet)';
+    pick.canSelectMany = true;
+    pick.matchOnDescription = true;
+    const toItems = (machines: MachineFact[]): MachinePick[] =>
+      [...machines]
+        .sort((a, b) => Number(b.online) - Number(a.online) || a.hostname.localeCompare(b.hostname))
+        .map((m) => ({ label: `$(${m.online ? 'vm-running' : 'vm-outline'}) ${m.hostname}`, description: `${m.os || 'unknown OS'} · ${m.online ? 'online' : 'offline'}`, machine: m }));
+    pick.busy = true;
+    pick.show();
+    const load = async (text: string) => {
+      pick.busy = true;
+      const chosen = pick.selectedItems;
+      const found = toItems(await facts().search(args.fleetId, text).catch(() => []));
+      const keep = chosen.filter((c) => !found.some((f) => f.machine.hostname === c.machine.hostname));
+      pick.items = [...keep, ...found];
+      pick.selectedItems = pick.items.filter((i) => chosen.some((c) => c.machine.hostname === i.machine.hostname));
+      pick.busy = false;
+    };
+    await load('');
+    let timer: NodeJS.Timeout | undefined;
+    pick.onDidChangeValue((value) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void load(value.trim()), 250);
+    });
+    const hostnames = await new Promise<string[] | undefined>((resolve) => {
+      pick.onDidAccept(() => {
+        resolve((pick.selectedItems.length ? pick.selectedItems : pick.activeItems).map((i) => i.machine.hostname));
+        pick.hide();
+      });
+      pick.onDidHide(() => resolve(undefined));
+    });
+    clearTimeout(timer);
+    pick.dispose();
+    if (hostnames?.length) await runBlock(host, { fleetId: args.fleetId, hostnames, command: args.command });
+  });
+}
+
+async function guard(host: RunbookHost, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    host.log.error((err as Error).message);
+    void vscode.window.showErrorMessage(`CMDOP: ${(err as Error).message}`);
+  }
+}
