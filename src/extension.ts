@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { CommandHistory } from './core/commandHistory';
 import { RelayPool } from './core/relay/relayPool';
+import { SecretPeers } from './core/secretPeers';
+import type { SecretStore } from './core/storage';
 import { createModeServices, type ModeServices } from './services';
 import { AUTH_PROVIDER_ID } from './vscode/authProvider';
 import { addApiKey, removeApiKey } from './vscode/commands/apiKeys';
@@ -28,6 +30,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const runsView = new RunsView(runs);
   context.subscriptions.push(log, bar, { dispose: () => pool.reset() }, runsView);
 
+  // Windows of this profile on this machine tell each other what they wrote to SecretStorage (code-server pages do not share it live).
+  const peers = new SecretPeers(context.secrets, SecretPeers.folderFor(context.globalStorageUri.toString()), (line) => log.warn(line));
+  const secrets: SecretStore = peers;
+  void peers.start().catch((err: Error) => log.warn(`Other windows will not see this window's sign-in until they reload: ${err.message}`));
+  context.subscriptions.push({ dispose: () => peers.dispose() });
+
   let services: ModeServices | undefined;
   let tree: MachinesTree | undefined;
   const perMode: vscode.Disposable[] = [];
@@ -40,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
     services?.dispose();
     pool.reset();
     try {
-      services = createModeServices(context, log);
+      services = createModeServices(context, log, secrets);
     } catch (err) {
       services = undefined;
       bar.showProblem((err as Error).message);

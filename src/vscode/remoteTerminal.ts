@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CredentialRefusedError } from '../core/errors';
 import { ReconnectBackoff } from '../core/reconnectPolicy';
@@ -46,7 +48,9 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
     private readonly command: string | undefined,
     private readonly log: vscode.LogOutputChannel,
     private readonly pool: RelayPool,
-  ) {}
+  ) {
+    recordTranscript(this.onDidWrite, hostname);
+  }
 
   async open(initial: vscode.TerminalDimensions | undefined): Promise<void> {
     this.dims = initial;
@@ -244,4 +248,17 @@ function credentialAdvice(err: CredentialRefusedError): string {
     default:
       return 'Replace the key with "CMDOP: Add Fleet API Key" (or remove it with "CMDOP: Remove Fleet API Key"). ';
   }
+}
+
+let transcripts = 0;
+
+/**
+ * Test support: with CMDOP_TERMINAL_TRANSCRIPT_DIR set, everything a terminal shows is also appended to a file
+ * there (`<hostname>-<n>.log`), so e2e tests can check every byte; the page's DOM keeps only the visible rows.
+ */
+function recordTranscript(onDidWrite: vscode.Event<string>, hostname: string): void {
+  const dir = process.env.CMDOP_TERMINAL_TRANSCRIPT_DIR;
+  if (!dir) return;
+  const file = join(dir, `${hostname.replace(/[^\w.-]/g, '_')}-${++transcripts}.log`);
+  onDidWrite((text) => appendFileSync(file, text));
 }
