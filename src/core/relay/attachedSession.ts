@@ -102,7 +102,7 @@ export class AttachedSession implements RemoteSession {
   async close(reason = 'closed by user'): Promise<void> {
     const wasRunning = !this.ended;
     this.ended = true;
-    this.detach();
+    this.dropStream();
     if (wasRunning && this.owned) await this.client.closeSession(this.sessionId, reason).catch(() => undefined);
   }
 
@@ -113,7 +113,7 @@ export class AttachedSession implements RemoteSession {
   }
 
   private attach(): Promise<void> {
-    this.detach();
+    this.dropStream();
     const generation = ++this.attaches;
     const firstAttach = generation === 1;
     return this.client.connectTerminal().then(
@@ -182,11 +182,16 @@ export class AttachedSession implements RemoteSession {
   private finish(exit: SessionExit): void {
     if (this.ended) return;
     this.ended = true;
-    this.detach();
+    this.dropStream();
     this.exited.fire(exit);
   }
 
-  private detach(): void {
+  detach(): void {
+    this.ended = true;
+    this.dropStream();
+  }
+
+  private dropStream(): void {
     clearInterval(this.heartbeat);
     const stream = this.stream;
     this.stream = undefined;

@@ -149,6 +149,11 @@ export class MarkedCommandSession implements RemoteSession {
     return this.shell.close(reason);
   }
 
+  detach(): void {
+    this.done = true;
+    this.shell.detach();
+  }
+
   private finish(exit: SessionExit): void {
     if (this.done) return;
     this.done = true;

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Credential } from '../credential';
 import { CrossFleetCredentialError } from '../errors';
 import { isLoopback } from '../oauth/oidcClient';
+import type { RequestLogger } from '../requestLog';
 import { relayError } from './relayErrors';
+import { loggingInterceptor } from './relayLogging';
 
 export interface RelayTarget {
   /** host:port of the relay serving the fleet. */
@@ -102,7 +104,10 @@ const UNARY_DEADLINE_MS = 20_000;
 export class RelayClient {
   private readonly client: ServiceClient;
 
-  constructor(readonly target: RelayTarget) {
+  constructor(
+    readonly target: RelayTarget,
+    log?: RequestLogger,
+  ) {
     this.checkFleet(target.credential);
     const host = target.address.replace(/:\d+$/, '');
     const { grpc } = runtime();
@@ -112,6 +117,7 @@ export class RelayClient {
       'grpc.max_receive_message_length': 16 * 1024 * 1024,
       'grpc.keepalive_time_ms': 25_000,
       'grpc.keepalive_timeout_ms': 10_000,
+      interceptors: log ? [loggingInterceptor(grpc, log)] : [],
     }) as unknown as ServiceClient;
   }
 

@@ -35,6 +35,8 @@ export interface RemoteSession {
   resize(cols: number, rows: number): Promise<void>;
   /** Ends a session this side opened; only detaches from one it attached to. */
   close(reason?: string): Promise<void>;
+  /** Stops following the session without ending it (attached terminals: the session lives on). */
+  detach(): void;
 }
 
 export const RemoteSession = {
@@ -48,10 +50,11 @@ export const RemoteSession = {
   },
 
   /**
-   * Follows a session that already exists (one of the Sessions view, a machine's shared agent session):
-   * all its buffered output from the start, then live. close() detaches and leaves the session running.
+   * Joins a session that is already running (a machine's shared agent session, or one a teammate opened):
+   * its output from the first byte the relay still holds, then live — StreamSessionOutput from offset 0
+   * where the relay has it, ConnectTerminal attach otherwise. close() detaches and leaves the session running.
    */
-  async attach(client: RelayClient, sessionId: string, options: { cols: number; rows: number }): Promise<RemoteSession> {
+  async attach(client: RelayClient, sessionId: string, options: { cols: number; rows: number } = { cols: 80, rows: 24 }): Promise<RemoteSession> {
     const { extensions } = await client.capabilities();
     if (!extensions) return AttachedSession.connect(client, sessionId, { ...options, owned: false });
     const session = new StreamedSession(client, sessionId, false);
@@ -95,6 +98,12 @@ export class StreamedSession implements RemoteSession {
     const session = new StreamedSession(client, id, true);
     await session.resume();
     return session;
+  }
+
+  /** Stops following the session without ending it (for attached terminals: the session lives on). */
+  detach(): void {
+    this.ended = true;
+    this.stream?.cancel();
   }
 
   get bytesReceived(): number {
