@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   if (newestMtime('src') > statSync('dist/cmdop.vsix').mtimeMs) {
     console.warn('bench: WARNING dist/cmdop.vsix is older than src/; run `npm run package` (or `bash scripts/bench.sh`)');
   }
-  const sizes = sizeFigures();
+  const sizes = only ? [] : sizeFigures();
   const requests = new RequestLog();
   const server = await startFleetServer({ scaleMachines: 10_000, scaleOnline: FAN_OUT_MACHINES });
   try {
