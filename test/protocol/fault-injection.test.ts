@@ -21,6 +21,17 @@ describe('fault injection (loopback admin routes)', () => {
     await server?.close();
   });
 
+  /** Opens a session, follows its output, then injects a fault through an admin route. */
+  const faultUnderStream = async (command: string, route: string) => {
+    const session = (await call(relay, 'CreateSession', { command }, meta)).session_id;
+    const watching = readOutputStream(relay, session, meta);
+    watching.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    const response = await admin(route);
+    assert.equal(response.status, 200);
+    return { session, watching, body: await response.json() };
+  };
+
   it('needs the admin token and checks its input', async () => {
     assert.equal((await admin('/admin/relay/outage?seconds=1', { token: 'wrong' })).status, 401);
     assert.equal((await admin('/admin/relay/outage?seconds=-1')).status, 400);
@@ -29,12 +40,8 @@ describe('fault injection (loopback admin routes)', () => {
   });
 
   it('an outage drops open streams and refuses new calls for N seconds, while the shell lives on and its output is kept', async () => {
-    const session = (await call(relay, 'CreateSession', { command: 'sleep 1; echo kept-$((20+22)); sleep 30' }, meta)).session_id;
-    const watching = readOutputStream(relay, session, meta);
-    await new Promise((r) => setTimeout(r, 200));
-    const response = await admin('/admin/relay/outage?seconds=2');
-    assert.equal(response.status, 200);
-    assert.ok((await response.json()).dropped_streams >= 1);
+    const { session, watching, body } = await faultUnderStream('sleep 1; echo kept-$((20+22)); sleep 30', '/admin/relay/outage?seconds=2');
+    assert.ok(body.dropped_streams >= 1);
     await expectStatus(watching, grpc.status.UNAVAILABLE, /injected outage/);
     await expectStatus(call(relay, 'HealthCheck', {}, meta), grpc.status.UNAVAILABLE, /injected outage/);
     // After the outage the same session is still there, and resuming from 0 returns what it printed meanwhile.
@@ -45,12 +52,8 @@ describe('fault injection (loopback admin routes)', () => {
   });
 
   it('revoking a key ends the streams it opened with UNAUTHENTICATED, and the key is refused from then on', async () => {
-    const session = (await call(relay, 'CreateSession', { command: 'sleep 30' }, meta)).session_id;
-    const watching = readOutputStream(relay, session, meta);
-    await new Promise((r) => setTimeout(r, 200));
-    const response = await admin('/admin/fleets/acme-prod/keys/ci-deploy/revoke');
-    assert.equal(response.status, 200);
-    assert.equal((await response.json()).ended_streams, 1);
+    const { watching, body } = await faultUnderStream('sleep 30', '/admin/fleets/acme-prod/keys/ci-deploy/revoke');
+    assert.equal(body.ended_streams, 1);
     await expectStatus(watching, grpc.status.UNAUTHENTICATED, /API key revoked/);
     assert.equal((await getJson(server, '/api/whoami', meta.token)).status, 401);
   });
