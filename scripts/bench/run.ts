@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     printTable(await sdkLatencyFigures(), { allHints });
     return;
   }
-  const sizes = sizeFigures();
+  const sizes = only ? [] : sizeFigures();
   const requests = new RequestLog();
   const server = await startFleetServer({ scaleMachines: 10_000, scaleOnline: FAN_OUT_MACHINES });
   try {
