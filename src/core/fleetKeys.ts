@@ -92,8 +92,9 @@ export class FleetKeyStore {
   private async adopt(next: StoredKeyInfo[]): Promise<void> {
     if (JSON.stringify(next) === JSON.stringify(this.index)) return;
     this.index = next;
-    await this.state.update(INDEX_KEY, next);
+    // Announce first: the globalState mirror is only for the next start, and its write can be slow.
     this.changes.fire();
+    await this.state.update(INDEX_KEY, next);
   }
 }
 

@@ -282,3 +282,32 @@ describe('token keeper: a token the server refused before its time', () => {
     assert.equal(t.idp.refreshes, 1);
   });
 });
+
+describe('token keeper: a window whose storage lags behind (code-server pages)', () => {
+  it('never sends a refresh token another window already used; it waits for that window\'s session instead', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { FileLease } = await import('../../src/core/oauth/fileLease');
+    const lease = new FileLease(join(mkdtempSync(join(tmpdir(), 'lease-')), 'refresh-dev.lock'));
+    const idp = new RotatingIdp();
+    const now = () => 1_000_000 + 3600_000;
+    const stale = JSON.stringify({ id: 's', account: { id: 'u1', label: 'alice' }, accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: 1_000_000 + 3600_000 + 60_000, scopes: [], fleets: [] });
+    const [secretsA, secretsB] = [new MemorySecrets(), new MemorySecrets()];
+    await secretsA.store('cmdop.oauth.dev', stale);
+    await secretsB.store('cmdop.oauth.dev', stale);
+    const a = new TokenKeeper({ store: new SessionStore(secretsA, 'dev'), idp, now, windowId: 'A', election: lease });
+    const b = new TokenKeeper({ store: new SessionStore(secretsB, 'dev'), idp, now, windowId: 'B', election: lease, peerWaitMs: 300 });
+    assert.equal((await a.session())?.accessToken, 'access-1');
+    // B has not heard of A's refresh yet: it keeps its still-valid token rather than reuse refresh-0.
+    assert.equal((await b.session())?.accessToken, 'access-0');
+    assert.equal(idp.refused, 0);
+    assert.equal(idp.refreshes, 1);
+    // A's session arrives: B takes it without asking the IdP.
+    const adopted = new Promise((resolve) => b.onDidChange(resolve));
+    await secretsB.store('cmdop.oauth.dev', (await secretsA.get('cmdop.oauth.dev'))!);
+    await adopted;
+    assert.equal((await b.session())?.accessToken, 'access-1');
+    assert.equal(idp.refreshes, 1);
+  });
+});

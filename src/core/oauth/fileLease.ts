@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 
 /**
  * Elects the one window that refreshes, with a lock file in a folder every window shares: creating a file
@@ -25,6 +25,31 @@ export class FileLease {
       }
     }
     return false;
+  }
+
+  /**
+   * Remembers that a refresh token was used up, so a window whose copy of the session has not caught up yet
+   * does not send it again (a rotating IdP revokes the whole grant when a used refresh token comes back).
+   * Only fingerprints are kept, never tokens.
+   */
+  async markRotated(fingerprint: string): Promise<void> {
+    const recent = [fingerprint, ...this.rotated().filter((f) => f !== fingerprint)].slice(0, 16);
+    const tmp = `${this.path}.rotated.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(recent), { mode: 0o600 });
+    renameSync(tmp, `${this.path}.rotated`);
+  }
+
+  async wasRotated(fingerprint: string): Promise<boolean> {
+    return this.rotated().includes(fingerprint);
+  }
+
+  private rotated(): string[] {
+    try {
+      const list: unknown = JSON.parse(readFileSync(`${this.path}.rotated`, 'utf8'));
+      return Array.isArray(list) ? list.filter((f): f is string => typeof f === 'string') : [];
+    } catch {
+      return [];
+    }
   }
 
   async release(owner: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Emitter } from '../emitter';
 import { SessionExpiredError } from '../errors';
 import type { IdentityProvider } from './oidcClient';
@@ -36,6 +36,15 @@ export interface TokenKeeperOptions {
 export interface RefreshElection {
   claim(owner: string, now: number, leaseMs: number): Promise<boolean>;
   release(owner: string): Promise<void>;
+  /** Records that the refresh token with this fingerprint was used up (optional). */
+  markRotated?(fingerprint: string): Promise<void>;
+  /** True when another window already used up this refresh token and its new session is still on the way. */
+  wasRotated?(fingerprint: string): Promise<boolean>;
+}
+
+/** A short, one-way name for a refresh token, safe to share between windows. */
+function fingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 24);
 }
 
 export type SessionChange = {
@@ -179,21 +188,32 @@ export class TokenKeeper {
       claim: (owner, now, leaseMs) => store.claimRefresh(owner, now, leaseMs, this.options.settle ?? (() => sleep(SETTLE_MS))),
       release: (owner) => store.releaseRefresh(owner),
     };
-    const won = await election.claim(this.windowId, this.now(), LEASE_MS);
+    let won = await election.claim(this.windowId, this.now(), LEASE_MS);
+    if (won && current.refreshToken && (await election.wasRotated?.(fingerprint(current.refreshToken)))) {
+      // Another window refreshed a moment ago and its session has not reached this window yet: wait for it.
+      await election.release(this.windowId);
+      won = false;
+    }
     if (!won) {
       const renewed = await this.waitForPeer(current);
       if (!renewed || !this.mustRefresh(renewed)) return renewed;
+      // Never send a refresh token another window already used: keep the current token (still valid for most of
+      // the margin) and try again on the next call.
+      if (renewed.refreshToken && (await election.wasRotated?.(fingerprint(renewed.refreshToken)))) {
+        this.retryAt = this.now() + RETRY_AFTER_FAILURE_MS;
+        return renewed;
+      }
       // The winner went quiet (window closed mid-refresh): refresh here, with whatever storage holds now.
       current = renewed;
     }
     try {
-      return await this.refreshWith(current);
+      return await this.refreshWith(current, election);
     } finally {
       await election.release(this.windowId).catch(() => undefined);
     }
   }
 
-  private async refreshWith(current: OAuthSession): Promise<OAuthSession | undefined> {
+  private async refreshWith(current: OAuthSession, election?: RefreshElection): Promise<OAuthSession | undefined> {
     if (!current.refreshToken) return this.expire('the access token expired and there is no refresh token');
     let tokens: TokenResponse;
     try {
@@ -208,9 +228,11 @@ export class TokenKeeper {
       // whose stored refresh token is the very one refused is really dead.
       const stored = await this.adopt(await this.options.store.load());
       if (!stored) return undefined;
-      if (stored.refreshToken !== current.refreshToken) return this.mustRefresh(stored) ? this.refreshWith(stored) : stored;
+      if (stored.refreshToken !== current.refreshToken) return this.mustRefresh(stored) ? this.refreshWith(stored, election) : stored;
       return this.expire('the refresh token was revoked or has expired');
     }
+    // Marked before anything else: from this moment the old refresh token must not be sent by any window.
+    await election?.markRotated?.(fingerprint(current.refreshToken)).catch(() => undefined);
     const next = sessionFromTokens(tokens, this.now(), current);
     await this.options.store.save(next);
     this.retryAt = 0;
