@@ -26,6 +26,8 @@ export interface RelayTarget {
    * so each call asks for the current one instead of reusing the token the client was created with.
    */
   currentCredential?: () => Promise<Credential>;
+  /** Called when the server refused the current credential as expired; OAuth refreshes, keys cannot. */
+  renewCredential?: () => Promise<void>;
 }
 
 export type OutputEvent =
