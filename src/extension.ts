@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { CommandHistory } from './core/commandHistory';
 import { RelayPool } from './core/relay/relayPool';
+import { SecretPeers } from './core/secretPeers';
+import type { SecretStore } from './core/storage';
 import { createModeServices, type ModeServices } from './services';
 import { AUTH_PROVIDER_ID } from './vscode/authProvider';
 import { addApiKey, removeApiKey } from './vscode/commands/apiKeys';
@@ -11,22 +13,29 @@ import { cancelRun, compareWithMajority, copyRun, openOutput, rerun } from './vs
 import { RUN_OUTPUT_SCHEME, RunOutputDocuments } from './vscode/runOutputDocuments';
 import { RunsView } from './vscode/runsView';
 import { signIn, signOut } from './vscode/commands/signIn';
-import { switchFleet } from './vscode/commands/switchFleet';
+import { setActiveFleet, switchFleet } from './vscode/commands/switchFleet';
 import { filterMachines } from './vscode/commands/filterMachines';
 import { MachinesTree, type TreeNode } from './vscode/machinesTree';
 import { startRunbooksWhenOpened } from './vscode/runbook/runbookStarter';
 import { FleetStatusBar } from './vscode/statusBar';
 import { StatusController } from './vscode/statusController';
+import { registerShellProfile } from './vscode/terminalProfile';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('CMDOP', { log: true });
   const bar = new FleetStatusBar();
-  const pool = new RelayPool();
+  const pool = new RelayPool(log);
   const history = new CommandHistory(context.secrets);
   const runs = new RunHistory(20);
   const runsView = new RunsView(runs);
   context.subscriptions.push(log, bar, { dispose: () => pool.reset() }, runsView);
+
+  // Windows of this profile on this machine tell each other what they wrote to SecretStorage (code-server pages do not share it live).
+  const peers = new SecretPeers(context.secrets, SecretPeers.folderFor(context.globalStorageUri.toString()), (line) => log.warn(line));
+  const secrets: SecretStore = peers;
+  void peers.start().catch((err: Error) => log.warn(`Other windows will not see this window's sign-in until they reload: ${err.message}`));
+  context.subscriptions.push({ dispose: () => peers.dispose() });
 
   let services: ModeServices | undefined;
   let tree: MachinesTree | undefined;
@@ -40,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
     services?.dispose();
     pool.reset();
     try {
-      services = createModeServices(context, log);
+      services = createModeServices(context, log, secrets);
     } catch (err) {
       services = undefined;
       bar.showProblem((err as Error).message);
@@ -52,7 +61,9 @@ export function activate(context: vscode.ExtensionContext): void {
     tree = new MachinesTree(s.fleets, s.api);
     const view = vscode.window.createTreeView('cmdop.machines', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
     perMode.push(
+      tree,
       view,
+      tree.watch(view),
       vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'CMDOP', s.auth, { supportsMultipleAccounts: false }),
       s.fleets.onDidChange((change) => {
         if (change === 'credentials') {
@@ -99,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('cmdop.addApiKey', run((s) => addApiKey(s.fleets, s.keys))),
     vscode.commands.registerCommand('cmdop.removeApiKey', run((s) => removeApiKey(s.fleets, s.keys))),
     vscode.commands.registerCommand('cmdop.switchFleet', run((s) => switchFleet(s.fleets, process.env))),
+    vscode.commands.registerCommand('cmdop.setActiveFleet', run((s, node) => setActiveFleet(s.fleets, process.env, node))),
     vscode.commands.registerCommand('cmdop.refreshMachines', () => tree?.refresh()),
     vscode.commands.registerCommand('cmdop.filterMachines', run(() => tree && filterMachines(tree))),
     vscode.commands.registerCommand('cmdop.loadMoreMachines', run((_s, node) => tree?.loadMore(node))),
@@ -128,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('cmdop.openShell', run((s, node) => openShell(machineDeps(s), node))),
     vscode.commands.registerCommand('cmdop.copyHostname', run((_s, node) => copyHostname(node))),
     vscode.commands.registerCommand('cmdop.showLog', () => log.show()),
+    registerShellProfile(() => services && machineDeps(services)),
     startRunbooksWhenOpened({
       context,
       log,

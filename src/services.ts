@@ -8,6 +8,11 @@ import { OpenIdProvider } from './core/oauth/oidcClient';
 import { keepSessionFresh } from './core/oauth/refreshScheduler';
 import { SessionStore } from './core/oauth/sessionStore';
 import { TokenKeeper } from './core/oauth/tokenKeeper';
+import { loggingFetch } from './core/requestLog';
+import { FileLease } from './core/oauth/fileLease';
+import { SecretPeers } from './core/secretPeers';
+import type { SecretStore } from './core/storage';
+import { join } from 'node:path';
 import { CmdopAuthenticationProvider } from './vscode/authProvider';
 
 /** The object graph of one mode (prod or dev), built in one place. */
@@ -24,15 +29,18 @@ export function readMode(): Mode {
   return parseMode(vscode.workspace.getConfiguration('cmdop').get('mode'));
 }
 
-export function createModeServices(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ModeServices {
+export function createModeServices(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, secrets: SecretStore = context.secrets): ModeServices {
   const config = vscode.workspace.getConfiguration('cmdop');
   const mode = readMode();
   const endpoints = endpointsFor(mode, config.get('endpoints'));
   const env = process.env;
-  const idp = new OpenIdProvider(endpoints.issuer, endpoints.clientId);
-  const keeper = new TokenKeeper({ store: new SessionStore(context.secrets, mode), idp });
-  const keys = new FleetKeyStore(context.secrets, context.globalState);
-  const api = new FleetApi(endpoints.api);
+  const requests = loggingFetch(log);
+  const idp = new OpenIdProvider(endpoints.issuer, endpoints.clientId, requests);
+  // Windows elect the refreshing one through a lock file next to the peers' sockets (see SecretPeers).
+  const election = secrets instanceof SecretPeers ? new FileLease(join(secrets.dir, `refresh-${mode}.lock`)) : undefined;
+  const keeper = new TokenKeeper({ store: new SessionStore(secrets, mode), idp, election });
+  const keys = new FleetKeyStore(secrets, context.globalState);
+  const api = new FleetApi(endpoints.api, requests);
   let fleets: FleetContext;
   const legacy = new LegacyImporter({
     state: context.globalState,

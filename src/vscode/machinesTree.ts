@@ -3,8 +3,10 @@ import type { FleetApi, FleetInfo, Machine } from '../core/fleetApi';
 import type { FleetContext } from '../core/fleetContext';
 import { canUseSessions, lastSeenLabel, machineDescription } from '../core/machines';
 import { PagedList } from '../core/pagedList';
+import { diffMachines, PresencePoller } from '../core/presence';
 
 export const PAGE_SIZE = 50;
+export const REFRESH_INTERVAL_SETTING = 'machines.refreshInterval';
 
 export type TreeNode =
   | { kind: 'fleet'; fleet: FleetInfo; active: boolean }
@@ -14,17 +16,49 @@ export type TreeNode =
   /** A load that failed: says why and offers Retry, so a network fault never looks like an empty fleet. */
   | { kind: 'error'; text: string; fleet?: FleetInfo };
 
-/** Fleets at the top, their machines below, fetched a page at a time. */
-export class MachinesTree implements vscode.TreeDataProvider<TreeNode> {
-  private readonly changes = new vscode.EventEmitter<TreeNode | undefined>();
+type FleetNode = Extract<TreeNode, { kind: 'fleet' }>;
+type MachineNode = Extract<TreeNode, { kind: 'machine' }>;
+
+/** Seconds between presence polls from the setting; 0 turns polling off. */
+export function refreshIntervalMs(): number {
+  const seconds = vscode.workspace.getConfiguration('cmdop').get<number>(REFRESH_INTERVAL_SETTING, 10);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.max(2, seconds) * 1000 : 0;
+}
+
+/**
+ * Fleets at the top, their machines below, fetched a page at a time. While the view is visible and the
+ * window focused, the pages already loaded of expanded fleets are polled for presence, and only rows that
+ * changed are redrawn (nodes are kept per machine id so VS Code can match them).
+ */
+export class MachinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changes = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changes.event;
   private lists = new Map<string, PagedList<Machine>>();
+  private fleetNodes = new Map<string, FleetNode>();
+  private machineNodes = new Map<string, Map<string, MachineNode>>();
+  private readonly expanded = new Set<string>();
   private filterText = '';
+  private readonly poller = new PresencePoller(() => this.pollPresence(), refreshIntervalMs());
 
   constructor(
     private readonly fleets: FleetContext,
     private readonly api: FleetApi,
   ) {}
+
+  /** Follows the view's visibility and expansion, the window's focus and the interval setting. */
+  watch(view: vscode.TreeView<TreeNode>): vscode.Disposable {
+    this.poller.setVisible(view.visible);
+    this.poller.setFocused(vscode.window.state.focused);
+    return vscode.Disposable.from(
+      view.onDidChangeVisibility((e) => this.poller.setVisible(e.visible)),
+      view.onDidExpandElement((e) => e.element.kind === 'fleet' && this.expanded.add(e.element.fleet.id)),
+      view.onDidCollapseElement((e) => e.element.kind === 'fleet' && this.expanded.delete(e.element.fleet.id)),
+      vscode.window.onDidChangeWindowState((s) => this.poller.setFocused(s.focused)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`cmdop.${REFRESH_INTERVAL_SETTING}`)) this.poller.setInterval(refreshIntervalMs());
+      }),
+    );
+  }
 
   get filter(): string {
     return this.filterText;
@@ -37,12 +71,19 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode> {
 
   refresh(): void {
     this.lists = new Map();
+    this.machineNodes = new Map();
+    this.poller.restartClock();
     this.changes.fire(undefined);
   }
 
   async loadMore(node: Extract<TreeNode, { kind: 'more' }>): Promise<void> {
     await this.listFor(node.fleet).loadMore();
-    this.changes.fire(undefined);
+    this.changes.fire(this.fleetNodes.get(node.fleet.id));
+  }
+
+  dispose(): void {
+    this.poller.dispose();
+    this.changes.dispose();
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -80,12 +121,14 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode> {
       if (!node) {
         const choices = await this.fleets.choices();
         const active = this.fleets.activeFleetId();
-        return choices.map((c) => ({ kind: 'fleet', fleet: c.fleet, active: c.fleet.id === active }));
+        this.fleetNodes = new Map(choices.map((c) => [c.fleet.id, { kind: 'fleet', fleet: c.fleet, active: c.fleet.id === active }]));
+        return [...this.fleetNodes.values()];
       }
       if (node.kind !== 'fleet') return [];
+      this.expanded.add(node.fleet.id);
       const list = this.listFor(node.fleet);
       if (list.loaded.length === 0 && list.hasMore) await list.loadMore();
-      const machines: TreeNode[] = list.loaded.map((machine) => ({ kind: 'machine', fleet: node.fleet, machine }));
+      const machines: TreeNode[] = list.loaded.map((machine) => this.machineNode(node.fleet, machine));
       if (machines.length === 0) {
         return [{ kind: 'message', text: this.filterText ? `No machine matches "${this.filterText}"` : 'No machines in this fleet yet', icon: 'info' }];
       }
@@ -97,6 +140,49 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode> {
       if (fleet) this.lists.delete(fleet.id);
       return [{ kind: 'error', text: `${fleet ? 'Could not load machines' : 'Could not load fleets'}: ${(err as Error).message}`, fleet }];
     }
+  }
+
+  /** One node object per machine, updated in place, so a presence change redraws just that row. */
+  private machineNode(fleet: FleetInfo, machine: Machine): MachineNode {
+    let nodes = this.machineNodes.get(fleet.id);
+    if (!nodes) this.machineNodes.set(fleet.id, (nodes = new Map()));
+    const node = nodes.get(machine.id);
+    if (node) {
+      node.machine = machine;
+      node.fleet = fleet;
+      return node;
+    }
+    const created: MachineNode = { kind: 'machine', fleet, machine };
+    nodes.set(machine.id, created);
+    return created;
+  }
+
+  /** One presence poll: the loaded pages of each expanded fleet, fetched again; only changed rows fire. */
+  private async pollPresence(): Promise<void> {
+    const changed: TreeNode[] = [];
+    await Promise.all(
+      [...this.expanded].map(async (fleetId) => {
+        const list = this.lists.get(fleetId);
+        const fleetNode = this.fleetNodes.get(fleetId);
+        if (!list || !fleetNode || list.pagesLoaded === 0) return;
+        const before = list.loaded;
+        const after = await list.reloadLoaded((m) => m.id).catch(() => undefined);
+        if (!after || this.lists.get(fleetId) !== list) return; // failed (shown on the next expand) or refreshed meanwhile
+        const diff = diffMachines(before, after);
+        if (diff.reordered) {
+          changed.push(fleetNode);
+          return;
+        }
+        const byId = new Map(after.map((m) => [m.id, m]));
+        for (const id of diff.changed) {
+          const node = this.machineNodes.get(fleetId)?.get(id);
+          if (!node) continue;
+          node.machine = byId.get(id)!;
+          changed.push(node);
+        }
+      }),
+    );
+    if (changed.length) this.changes.fire(changed);
   }
 
   private listFor(fleet: FleetInfo): PagedList<Machine> {
@@ -113,14 +199,15 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode> {
   }
 }
 
-function fleetItem(node: Extract<TreeNode, { kind: 'fleet' }>): vscode.TreeItem {
+function fleetItem(node: FleetNode): vscode.TreeItem {
   const { fleet } = node;
   const item = new vscode.TreeItem(fleet.name, node.active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `fleet:${fleet.id}`;
   item.description = `${fleet.role}${node.active ? ' · active' : ''}`;
-  item.tooltip = `${fleet.name} (${fleet.id})\nYour role: ${fleet.role}${fleet.role === 'Guest' ? ' — observer-only: you can see machines but not run commands' : ''}\nRelay: ${fleet.relay}`;
-  item.iconPath = new vscode.ThemeIcon(node.active ? 'cloud' : 'organization');
-  item.contextValue = 'fleet';
+  item.tooltip = `${fleet.name} (${fleet.id})${node.active ? '\nActive fleet: commands, the picker and the status bar use it' : ''}\nYour role: ${fleet.role}${fleet.role === 'Guest' ? ' — observer-only: you can see machines but not run commands' : ''}\nRelay: ${fleet.relay}`;
+  item.iconPath = node.active ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow')) : new vscode.ThemeIcon('organization');
+  item.contextValue = node.active ? 'fleet.active' : 'fleet';
+  item.accessibilityInformation = { label: `${fleet.name}, ${fleet.role}${node.active ? ', active fleet' : ''}` };
   return item;
 }
 

@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CredentialRefusedError } from '../core/errors';
 import { ReconnectBackoff } from '../core/reconnectPolicy';
@@ -40,13 +42,19 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
   private sessionEvents: { dispose(): void }[] = [];
   private heldInput: string[] = [];
 
+  private lastReadOnlyNotice = 0;
+
   constructor(
     private readonly client: RelayClient,
     private readonly hostname: string,
     private readonly command: string | undefined,
     private readonly log: vscode.LogOutputChannel,
     private readonly pool: RelayPool,
-  ) {}
+    /** Join this running session instead of opening one; `readOnly` (Guests) never sends input. */
+    private readonly join?: { sessionId: string; readOnly: boolean },
+  ) {
+    recordTranscript(this.onDidWrite, hostname);
+  }
 
   async open(initial: vscode.TerminalDimensions | undefined): Promise<void> {
     this.dims = initial;
@@ -59,11 +67,13 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
   private async start(): Promise<void> {
     try {
       this.attach(
-        await RemoteSession.open(this.client, this.hostname, {
-          command: this.command,
-          cols: this.dims?.columns ?? 80,
-          rows: this.dims?.rows ?? 24,
-        }),
+        this.join
+          ? await RemoteSession.attach(this.client, this.join.sessionId)
+          : await RemoteSession.open(this.client, this.hostname, {
+              command: this.command,
+              cols: this.dims?.columns ?? 80,
+              rows: this.dims?.rows ?? 24,
+            }),
       );
     } catch (err) {
       const error = err as Error;
@@ -106,26 +116,41 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
       this.heldInput.push(data);
       return;
     }
+    if (this.join?.readOnly) {
+      // Refused here with a clear line (the relay refuses a Guest's input anyway); at most one line a second.
+      if (Date.now() - this.lastReadOnlyNotice > 1000) {
+        this.lastReadOnlyNotice = Date.now();
+        this.writes.fire(`\r\n\x1b[33m[Read-only: you are a Guest in fleet ${this.client.target.fleetName}, so your input is not sent.]\x1b[0m\r\n`);
+      }
+      return;
+    }
     // Ctrl-C travels as the byte a real terminal sends, so the remote PTY raises SIGINT in the foreground job.
     void this.session?.write(Buffer.from(data, 'utf8')).catch((err) => this.log.warn(`input to ${this.hostname} failed: ${(err as Error).message}`));
   }
 
   setDimensions(dimensions: vscode.TerminalDimensions): void {
     this.dims = dimensions;
-    if (this.state === 'live') void this.session?.resize(dimensions.columns, dimensions.rows).catch(() => undefined);
+    // An attached terminal follows the session's size: resizing it would resize everyone's shell.
+    if (this.state === 'live' && !this.join) void this.session?.resize(dimensions.columns, dimensions.rows).catch(() => undefined);
   }
 
   close(): void {
     this.stopRetrying();
     this.poolReset?.dispose();
-    void this.session?.close('terminal closed');
+    this.leave('terminal closed');
+  }
+
+  /** Ends the session this terminal opened; an attached terminal only stops following it. */
+  private leave(reason: string): void {
+    if (this.join) this.session?.detach();
+    else void this.session?.close(reason);
   }
 
   /** Fleet switch, sign-out or a key change closes the relay channels; this session ends with them. */
   private credentialsChanged(): void {
     if (this.state === 'exited') return;
     this.stopRetrying();
-    void this.session?.close('fleet or credential changed');
+    this.leave('fleet or credential changed');
     this.end(1, `\r\n${dim('[The active fleet or credential changed, so this session was closed.] Press any key to close.')}`);
   }
 
@@ -153,7 +178,7 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
     this.log.warn(`stream from ${this.hostname} dropped: ${err.message}`);
     if (isFinal(err)) {
       this.stopRetrying();
-      void this.session?.close('credential refused');
+      this.leave('credential refused');
       const what = err instanceof CredentialRefusedError ? credentialAdvice(err) : '';
       this.end(1, `\r\n${red(`[${err.message}]`)}\r\n${dim(`${what}Press any key to close.`)}`);
       void vscode.window.showErrorMessage(`CMDOP: ${this.hostname}: ${err.message}`);
@@ -185,7 +210,7 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
   private async attemptResume(): Promise<void> {
     if (this.state !== 'reconnecting' || !this.session) return;
     try {
-      if (this.dims) await this.session.resize(this.dims.columns, this.dims.rows);
+      if (this.dims && !this.join) await this.session.resize(this.dims.columns, this.dims.rows);
       else await this.client.health();
     } catch (err) {
       const error = err as Error;
@@ -244,4 +269,17 @@ function credentialAdvice(err: CredentialRefusedError): string {
     default:
       return 'Replace the key with "CMDOP: Add Fleet API Key" (or remove it with "CMDOP: Remove Fleet API Key"). ';
   }
+}
+
+let transcripts = 0;
+
+/**
+ * Test support: with CMDOP_TERMINAL_TRANSCRIPT_DIR set, everything a terminal shows is also appended to a file
+ * there (`<hostname>-<n>.log`), so e2e tests can check every byte; the page's DOM keeps only the visible rows.
+ */
+function recordTranscript(onDidWrite: vscode.Event<string>, hostname: string): void {
+  const dir = process.env.CMDOP_TERMINAL_TRANSCRIPT_DIR;
+  if (!dir) return;
+  const file = join(dir, `${hostname.replace(/[^\w.-]/g, '_')}-${++transcripts}.log`);
+  onDidWrite((text) => appendFileSync(file, text));
 }

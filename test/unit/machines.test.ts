@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Machine } from '../../src/core/fleetApi';
+import { machine } from './support/machine';
 import { canUseSessions, lastSeenLabel, machineDescription, pickerOrder } from '../../src/core/machines';
 import { PagedList } from '../../src/core/pagedList';
 
-const machine = (name: string, online: boolean): Machine => ({
-  id: name,
-  name,
-  hostname: `${name}.local`,
-  os: 'linux',
-  is_online: online,
-  status: online ? 'online' : 'offline',
-  last_seen: '2026-11-22T10:00:00Z',
-  agent_version: '1.0.0',
-});
 
 describe('machines', () => {
   it('guests are observer-only, every other role may run', () => {

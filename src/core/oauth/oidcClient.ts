@@ -28,6 +28,8 @@ export class OpenIdProvider implements IdentityProvider {
   constructor(
     private readonly issuer: string,
     private readonly clientId: string,
+    /** Every request to the identity provider goes through this (the request log wraps it). */
+    private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
   async startDeviceFlow(): Promise<DeviceCode> {
@@ -83,8 +85,14 @@ export class OpenIdProvider implements IdentityProvider {
   private async discover(): Promise<oidc.Configuration> {
     const url = new URL(this.issuer);
     const insecure = url.protocol === 'http:' && isLoopback(url.hostname);
+    const customFetch = ((input: string, init: RequestInit) => this.fetchImpl(input, init)) as oidc.CustomFetch;
     try {
-      return await oidc.discovery(url, this.clientId, { token_endpoint_auth_method: 'none' }, oidc.None(), insecure ? { execute: [oidc.allowInsecureRequests] } : undefined);
+      const config = await oidc.discovery(url, this.clientId, { token_endpoint_auth_method: 'none' }, oidc.None(), {
+        ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+        [oidc.customFetch]: customFetch,
+      });
+      config[oidc.customFetch] = customFetch;
+      return config;
     } catch (err) {
       throw new ServerUnreachableError('identity provider', this.issuer, errorText(err));
     }

@@ -26,6 +26,16 @@ export interface TokenKeeperOptions {
   /** Waits while concurrent lease claims land (tests shorten it). */
   settle?: () => Promise<void>;
   peerWaitMs?: number;
+  /**
+   * Elects the window that refreshes. Default: a lease in SecretStorage. The extension passes a lock file
+   * in a folder all windows share, which is atomic where SecretStorage is not shared live (code-server).
+   */
+  election?: RefreshElection;
+}
+
+export interface RefreshElection {
+  claim(owner: string, now: number, leaseMs: number): Promise<boolean>;
+  release(owner: string): Promise<void>;
 }
 
 export type SessionChange = {
@@ -150,7 +160,11 @@ export class TokenKeeper {
     if (!current || !this.needsRefresh(current)) return current;
 
     const { store } = this.options;
-    const won = await store.claimRefresh(this.windowId, this.now(), LEASE_MS, this.options.settle ?? (() => sleep(SETTLE_MS)));
+    const election: RefreshElection = this.options.election ?? {
+      claim: (owner, now, leaseMs) => store.claimRefresh(owner, now, leaseMs, this.options.settle ?? (() => sleep(SETTLE_MS))),
+      release: (owner) => store.releaseRefresh(owner),
+    };
+    const won = await election.claim(this.windowId, this.now(), LEASE_MS);
     if (!won) {
       const renewed = await this.waitForPeer(current);
       if (!renewed || !this.needsRefresh(renewed)) return renewed;
@@ -160,7 +174,7 @@ export class TokenKeeper {
     try {
       return await this.refreshWith(current);
     } finally {
-      await store.releaseRefresh(this.windowId).catch(() => undefined);
+      await election.release(this.windowId).catch(() => undefined);
     }
   }
 

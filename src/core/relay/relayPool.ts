@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Emitter } from '../emitter';
+import type { RequestLogger } from '../requestLog';
 import { RelayClient, type RelayTarget } from './relayClient';
 
 /**
@@ -12,13 +13,16 @@ export class RelayPool {
   /** Fired before the channels close, so open sessions can say why they end. */
   readonly onWillReset = this.resets.event;
 
+  /** `log` receives a line per relay call (see relayLogging.ts). */
+  constructor(private readonly log?: RequestLogger) {}
+
   get(target: RelayTarget): RelayClient {
     const { credential } = target;
     const who = credential.kind === 'oauth' ? `oauth:${credential.account}` : createHash('sha256').update(credential.secret).digest('hex').slice(0, 16);
     const key = `${target.fleetId}|${target.address}|${who}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new RelayClient(target);
+      client = new RelayClient(target, this.log);
       this.clients.set(key, client);
     }
     return client;

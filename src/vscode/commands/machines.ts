@@ -7,6 +7,7 @@ import type { RelayPool } from '../../core/relay/relayPool';
 import type { StateStore } from '../../core/storage';
 import type { TreeNode } from '../machinesTree';
 import { relayFor } from '../relayAccess';
+import { fleetColor, terminalName } from '../../core/terminalIdentity';
 import { RemoteTerminal } from '../remoteTerminal';
 
 export interface MachineCommandDeps {
@@ -19,6 +20,7 @@ export interface MachineCommandDeps {
 }
 
 type MachineNode = Extract<TreeNode, { kind: 'machine' }>;
+export type MachineTarget = { fleet: FleetInfo; machine: Pick<Machine, 'hostname' | 'name'> };
 const RECENT_KEY = 'cmdop.recentMachines';
 
 export async function runCommand(deps: MachineCommandDeps, node: MachineNode | undefined): Promise<void> {
@@ -41,21 +43,26 @@ export async function copyHostname(node: MachineNode): Promise<void> {
 }
 
 /** Opens a terminal on one machine: an interactive shell, or `command` (sent as typed) with its exit code. */
-export async function openTerminal(
-  deps: MachineCommandDeps,
-  target: { fleet: FleetInfo; machine: Pick<Machine, 'hostname' | 'name'> },
-  command: string | undefined,
-): Promise<void> {
+export async function openTerminal(deps: MachineCommandDeps, target: MachineTarget, command: string | undefined): Promise<void> {
+  const terminal = vscode.window.createTerminal(await remoteTerminalOptions(deps, target, command));
+  terminal.show();
+}
+
+/**
+ * The options of a terminal on a machine (also what the CMDOP Shell profile returns): named
+ * `CMDOP: <host> (<fleet>)`, its icon in the fleet's colour.
+ */
+export async function remoteTerminalOptions(deps: MachineCommandDeps, target: MachineTarget, command: string | undefined): Promise<vscode.ExtensionTerminalOptions> {
   const client = await relayFor(deps.fleets, deps.pool, target.fleet, true);
   const { hostname } = target.machine;
   await remember(deps.state, hostname);
-  const pty = new RemoteTerminal(client, hostname, command, deps.log, deps.pool);
-  const terminal = vscode.window.createTerminal({
-    name: `CMDOP: ${target.machine.name || hostname}`,
-    pty,
-    iconPath: new vscode.ThemeIcon(command ? 'run' : 'terminal'),
-  });
-  terminal.show();
+  const color = new vscode.ThemeColor(fleetColor(target.fleet.id));
+  return {
+    name: terminalName(target.machine, target.fleet.name),
+    pty: new RemoteTerminal(client, hostname, command, deps.log, deps.pool),
+    iconPath: new vscode.ThemeIcon(command ? 'run' : 'terminal', color),
+    color,
+  };
 }
 
 type CommandItem = vscode.QuickPickItem & { command: string };
@@ -93,7 +100,8 @@ export async function askCommand(history: CommandHistory, title: string): Promis
 
 type MachinePick = vscode.QuickPickItem & { machine: Machine };
 
-async function pickMachine(deps: MachineCommandDeps): Promise<{ fleet: FleetInfo; machine: Machine } | undefined> {
+/** The machine picker of the palette commands (and the CMDOP Shell profile): the active fleet's machines. */
+export async function pickMachine(deps: MachineCommandDeps): Promise<MachineTarget | undefined> {
   const { fleet, credential } = await deps.fleets.current();
   const recent = deps.state.get<string[]>(RECENT_KEY) ?? [];
   const toItems = (machines: Machine[]): MachinePick[] =>

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { sourceLabel } from '../../core/credential';
+import type { FleetInfo } from '../../core/fleetApi';
 import type { FleetContext } from '../../core/fleetContext';
 
 export async function switchFleet(context: FleetContext, env: Readonly<Record<string, string | undefined>>): Promise<void> {
@@ -21,7 +22,18 @@ export async function switchFleet(context: FleetContext, env: Readonly<Record<st
     { title: 'CMDOP: Switch Fleet', placeHolder: 'Pick the fleet to work in' },
   );
   if (!picked) return;
-  await context.setActiveFleet(picked.fleetId);
+  await activate(context, env, picked.fleetId);
+}
+
+/** "Set as Active Fleet" on a fleet in the Machines tree; from the palette it is Switch Fleet. */
+export async function setActiveFleet(context: FleetContext, env: Readonly<Record<string, string | undefined>>, node: { fleet: FleetInfo } | undefined): Promise<void> {
+  if (!node) return switchFleet(context, env);
+  if (context.activeFleetId() === node.fleet.id) return;
+  await activate(context, env, node.fleet.id);
+}
+
+async function activate(context: FleetContext, env: Readonly<Record<string, string | undefined>>, fleetId: string): Promise<void> {
+  await context.setActiveFleet(fleetId);
   if (env.CMDOP_API_KEY?.trim()) {
     void vscode.window.showWarningMessage('CMDOP: CMDOP_API_KEY is set in this window\'s environment and takes precedence over the fleet you picked.');
   }

@@ -42,6 +42,11 @@ export interface Session {
   readonly popups: Page[];
   /** Opens (or reopens) the workbench. */
   openWorkbench(): Promise<void>;
+  /**
+   * Opens a second VS Code window on the same code-server: another page of the same browser context, so it
+   * has its own extension host and shares SecretStorage with the first, like two windows of one user.
+   */
+  openWindow(): Promise<{ page: Page; wb: Workbench }>;
   /** Waits for a page the workbench opens whose URL contains/matches `url`. */
   waitForPopup(url?: TextMatch, timeoutMs?: number): Promise<Page>;
   /** The newest log file of an output channel the extension created with `{ log: true }` ('' if none yet). */
@@ -108,6 +113,13 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
       consoleLines,
       popups,
       openWorkbench: () => wb.open(url),
+      async openWindow() {
+        const other = await context.newPage();
+        other.on('pageerror', (error) => consoleLines.push(`[pageerror, window 2] ${error.message}`));
+        const otherWb = new Workbench(other);
+        await otherWb.open(url);
+        return { page: other, wb: otherWb };
+      },
       async waitForPopup(match, timeoutMs = 30_000) {
         return waitFor(
           `a page ${match ? describeMatch(match) : ''} to open`,

@@ -1,0 +1,132 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { chmodSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { createConnection, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SecretStore } from './storage';
+
+interface SecretUpdate {
+  key: string;
+  value: string | null;
+}
+
+/**
+ * Keeps the SecretStorage of every window of this user on this machine in step.
+ *
+ * Desktop VS Code announces secret changes to every window, but code-server's browser-side SecretStorage reads
+ * each page's own copy, loaded once: another window's sign-in stays invisible until a reload, and a write
+ * from a stale page overwrites newer values. So each window also tells its peers what it wrote, over unix
+ * sockets in a private (0700) folder; a peer writes the same value into its own SecretStorage, which fires
+ * that window's change event. Values travel only between processes of the same user and never rest on disk.
+ */
+export class SecretPeers implements SecretStore {
+  private server: Server | undefined;
+  private readonly socketPath: string;
+  readonly onDidChange: SecretStore['onDidChange'];
+
+  constructor(
+    private readonly inner: SecretStore,
+    /** Folder of the sockets; windows that share it are peers. */
+    readonly dir: string,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {
+    this.socketPath = join(dir, `${randomUUID().slice(0, 8)}.sock`);
+    this.onDidChange = inner.onDidChange;
+  }
+
+  /** The peer folder for a place every window of a profile shares (e.g. the extension's global storage path). */
+  static folderFor(sharedPath: string): string {
+    const uid = process.getuid?.() ?? 0;
+    // Short on purpose: unix socket paths are limited to about 100 bytes.
+    return join(tmpdir(), `cmdop-peers-${uid}-${createHash('sha256').update(sharedPath).digest('hex').slice(0, 12)}`);
+  }
+
+  async start(): Promise<void> {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    chmodSync(this.dir, 0o700);
+    const server = createServer((socket) => {
+      let buffer = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          void this.receive(line);
+        }
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.socketPath, () => resolve());
+    });
+    server.unref();
+    this.server = server;
+  }
+
+  get(key: string): Thenable<string | undefined> {
+    return this.inner.get(key);
+  }
+
+  async store(key: string, value: string): Promise<void> {
+    await this.inner.store(key, value);
+    this.tellPeers({ key, value });
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.inner.delete(key);
+    this.tellPeers({ key, value: null });
+  }
+
+  dispose(): void {
+    this.server?.close();
+    try {
+      unlinkSync(this.socketPath);
+    } catch {
+      // already gone
+    }
+  }
+
+  private async receive(line: string): Promise<void> {
+    let update: SecretUpdate;
+    try {
+      update = JSON.parse(line) as SecretUpdate;
+    } catch {
+      return;
+    }
+    if (typeof update.key !== 'string' || !update.key.startsWith('cmdop.')) return;
+    // Written locally only: the sender already told every peer.
+    if (update.value === null) {
+      if ((await this.inner.get(update.key)) !== undefined) await this.inner.delete(update.key);
+    } else if (typeof update.value === 'string' && (await this.inner.get(update.key)) !== update.value) {
+      await this.inner.store(update.key, update.value);
+    }
+  }
+
+  private tellPeers(update: SecretUpdate): void {
+    if (!this.server) return;
+    let peers: string[];
+    try {
+      peers = readdirSync(this.dir).filter((f) => f.endsWith('.sock')).map((f) => join(this.dir, f));
+    } catch {
+      return;
+    }
+    const line = `${JSON.stringify(update)}\n`;
+    for (const peer of peers) {
+      if (peer === this.socketPath) continue;
+      const socket = createConnection(peer);
+      socket.on('error', (err: NodeJS.ErrnoException) => {
+        // A window that closed without cleaning up: forget its socket.
+        if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') {
+          try {
+            unlinkSync(peer);
+          } catch {
+            // someone else removed it
+          }
+        } else this.log(`could not reach another window: ${err.code ?? err.message}`);
+      });
+      socket.end(line);
+    }
+  }
+}
