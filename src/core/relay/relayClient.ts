@@ -103,6 +103,11 @@ export class RelayClient {
     return this.unary('HealthCheck', {});
   }
 
+  /** The fleet's connected sessions (one per online machine: its shared agent session). */
+  listSessions(limit = 500): Promise<{ sessions: import('../liveSessions').SessionInfoItem[]; total: number }> {
+    return this.unary('ListSessions', { hostname_filter: '', status_filter: 'connected', limit, offset: 0 });
+  }
+
   /** Opens a PTY on the machine: an interactive shell, or `command` run once. */
   async createSession(hostname: string, options: { command?: string; cols: number; rows: number }): Promise<string> {
     const res = await this.unary<{ session_id: string }>(
