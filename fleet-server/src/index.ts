@@ -120,6 +120,11 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
         const error = new RelayError(status.UNAUTHENTICATED, 'access token revoked: sign in again');
         return { tokensRevoked, streamsEnded: relayFaults.endWhere((p) => p.kind === 'user' && p.accountId.toLowerCase() === email.toLowerCase(), error) };
       },
+      expireAccessTokens: (email) => {
+        const tokensExpired = idp.expireAccessTokens(email.toLowerCase());
+        const error = new RelayError(status.UNAUTHENTICATED, 'access token expired: refresh it or sign in again');
+        return { tokensExpired, streamsEnded: relayFaults.endWhere((p) => p.kind === 'user' && p.accountId.toLowerCase() === email.toLowerCase(), error) };
+      },
       refreshStats: () => idp.refreshStats(),
     };
 

@@ -7,6 +7,7 @@ import { startFleetServer } from '../../fleet-server/src/index';
 import { execFigures } from './execFigures';
 import { FAN_OUT_MACHINES, fanOutFigures } from './fanOutFigures';
 import { runbookFigures } from './runbookFigures';
+import { sdkLatencyFigures } from './sdkLatencyFigures';
 import { RequestLog } from './httpRequests';
 import { sizeFigures } from './sizes';
 import { met, printTable, ratioOf } from './stats';
@@ -30,7 +31,12 @@ async function main(): Promise<void> {
   if (newestMtime('src') > statSync('dist/cmdop.vsix').mtimeMs) {
     console.warn('bench: WARNING dist/cmdop.vsix is older than src/; run `npm run package` (or `bash scripts/bench.sh`)');
   }
-  const sizes = sizeFigures();
+  // `--only sdk-latency`: just the run-command vs SDK execute() rows (their own small fleet servers).
+  if (only === 'sdk-latency') {
+    printTable(await sdkLatencyFigures(), { allHints });
+    return;
+  }
+  const sizes = only ? [] : sizeFigures();
   const requests = new RequestLog();
   const server = await startFleetServer({ scaleMachines: 10_000, scaleOnline: FAN_OUT_MACHINES });
   try {
@@ -46,13 +52,15 @@ async function main(): Promise<void> {
     const secret = fleet.api_keys.find((k) => k.name === 'ci-deploy')!.secret;
     console.log('bench: exec latency and throughput (extension path vs bare grpc-js)…');
     const exec = await execFigures({ address: server.relays['acme-prod'], fleetId: 'acme-prod', secret, hostname: 'web-1' }, { alwaysProfile: allHints });
+    console.log('bench: run command first byte, extension vs @cmdop/node execute(), both relay modes…');
+    const sdkLatency = await sdkLatencyFigures();
     console.log('bench: code-server: sign-in, activation over window reloads, 10k-machine tree…');
     const [activation, ...rest] = await workbenchFigures(server, requests);
     console.log(`bench: fan-out to ${FAN_OUT_MACHINES} online machines (extension engine vs @cmdop/node)…`);
     const fanOut = await fanOutFigures(server);
     console.log('bench: runbook language server: 1,000-block diagnostics, completion in the 10,000-machine fleet…');
     const runbooks = await runbookFigures(server);
-    const figures = [activation, ...sizes, ...rest.slice(0, 2), ...exec, ...rest.slice(2), ...fanOut, ...runbooks];
+    const figures = [activation, ...sizes, ...rest.slice(0, 2), ...exec, ...sdkLatency, ...rest.slice(2), ...fanOut, ...runbooks];
     const wallS = (Date.now() - started) / 1000;
 
     console.log('');

@@ -91,6 +91,11 @@ export class FleetContext {
     return session.accessToken;
   }
 
+  /** A relay refused the OAuth access token as expired: get a new one (a no-op if another call already did). */
+  async oauthTokenRejected(accessToken: string): Promise<void> {
+    await this.deps.keeper.renewRejected(accessToken);
+  }
+
   /** Every fleet reachable with some credential, each with the sources that reach it. */
   async choices(): Promise<FleetChoice[]> {
     const byId = new Map<string, FleetChoice>();

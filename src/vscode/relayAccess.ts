@@ -17,5 +17,6 @@ export async function relayFor(fleets: FleetContext, pool: RelayPool, fleet: Fle
   const { credential } = await fleets.current({ fleetId: fleet.id });
   const currentCredential =
     credential.kind === 'oauth' ? async () => ({ ...credential, secret: await fleets.oauthAccessToken() }) : undefined;
-  return pool.get({ address: fleet.relay, fleetId: fleet.id, fleetName: fleet.name, credential, currentCredential });
+  const renewCredential = credential.kind === 'oauth' ? async () => fleets.oauthTokenRejected(await fleets.oauthAccessToken()) : undefined;
+  return pool.get({ address: fleet.relay, fleetId: fleet.id, fleetName: fleet.name, credential, currentCredential, renewCredential });
 }

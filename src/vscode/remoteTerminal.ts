@@ -40,7 +40,10 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
   private retryTimer: NodeJS.Timeout | undefined;
   private poolReset: { dispose(): void } | undefined;
   private sessionEvents: { dispose(): void }[] = [];
+  /** Typed input not yet accepted by the relay, oldest first. */
   private heldInput: string[] = [];
+  private sendingInput = false;
+  private renewedCredential = false;
 
   private lastReadOnlyNotice = 0;
 
@@ -85,6 +88,7 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
       return;
     }
     this.state = 'live';
+    this.sendHeldInput();
     // The walkthrough's "Open a shell" step completes on a real shell, however it was opened.
     if (!this.command) void vscode.commands.executeCommand('setContext', 'cmdop.shellOpened', true);
   }
@@ -113,11 +117,6 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
       else if (data.toLowerCase() === 'q' || data === CTRL_C) this.closes.fire(1);
       return;
     }
-    if (this.state === 'reconnecting') {
-      // Held, in order, until the relay answers again rather than refused by it and lost.
-      this.heldInput.push(data);
-      return;
-    }
     if (this.join?.readOnly) {
       // Refused here with a clear line (the relay refuses a Guest's input anyway); at most one line a second.
       if (Date.now() - this.lastReadOnlyNotice > 1000) {
@@ -127,7 +126,35 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
       return;
     }
     // Ctrl-C travels as the byte a real terminal sends, so the remote PTY raises SIGINT in the foreground job.
-    void this.session?.write(Buffer.from(data, 'utf8')).catch((err) => this.log.warn(`input to ${this.hostname} failed: ${(err as Error).message}`));
+    this.heldInput.push(data);
+    if (this.state === 'live') this.sendHeldInput();
+  }
+
+  /**
+   * Sends typed input in order, one call at a time. Input the relay refused as unavailable (the drop may not
+   * have been noticed yet) stays held and goes out after the reconnect, so no keystroke is lost or reordered.
+   */
+  private sendHeldInput(): void {
+    if (this.sendingInput || this.heldInput.length === 0 || !this.session) return;
+    const batch = this.heldInput.splice(0);
+    this.sendingInput = true;
+    let again = 0;
+    this.session
+      .write(Buffer.from(batch.join(''), 'utf8'))
+      .then(
+        () => undefined,
+        (err: Error) => {
+          if (err instanceof RelayCallError && err.code === Status.UNAVAILABLE && this.state !== 'exited') {
+            this.heldInput.unshift(...batch);
+            // Usually the stream drop arrives at once and reconnected() sends it; if not, try again shortly.
+            again = 500;
+          } else this.log.warn(`input to ${this.hostname} failed: ${err.message}`);
+        },
+      )
+      .finally(() => {
+        this.sendingInput = false;
+        setTimeout(() => this.state === 'live' && this.sendHeldInput(), again);
+      });
   }
 
   setDimensions(dimensions: vscode.TerminalDimensions): void {
@@ -178,7 +205,11 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
   private disconnected(err: Error): void {
     if (this.state === 'exited' || this.state === 'offline') return;
     this.log.warn(`stream from ${this.hostname} dropped: ${err.message}`);
-    if (isFinal(err)) {
+    if (err instanceof CredentialRefusedError && err.source === 'oauth' && /expired/i.test(err.reason) && !this.renewedCredential) {
+      // An access token that expired under the open shell: refresh it and carry on, once per drop.
+      this.renewedCredential = true;
+      void (this.client.target.renewCredential?.() ?? Promise.resolve()).catch((e: Error) => this.log.warn(`token refresh failed: ${e.message}`));
+    } else if (isFinal(err)) {
       this.stopRetrying();
       this.leave('credential refused');
       const what = err instanceof CredentialRefusedError ? credentialAdvice(err) : '';
@@ -228,8 +259,8 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
   private reconnected(): void {
     this.state = 'live';
     this.backoff.reset();
-    const held = this.heldInput.splice(0).join('');
-    if (held) this.handleInput(held);
+    this.renewedCredential = false;
+    this.sendHeldInput();
     this.log.info(`reconnected to ${this.hostname}; output resumes at byte ${this.session?.bytesReceived ?? 0}`);
   }
 

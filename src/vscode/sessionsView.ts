@@ -164,7 +164,9 @@ export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscod
     }
     try {
       const client = await relayFor(this.fleets, this.pool, fleet, false);
-      const sessions = toLiveSessions((await client.listSessions()).sessions ?? []);
+      const [{ extensions }, items] = await Promise.all([client.capabilities(), client.listSessions()]);
+      // An upstream relay has no shared/shell fields: proto defaults (false, 0) must not read as facts.
+      const sessions = toLiveSessions(extensions ? items : items.map((i) => ({ ...i, shared: undefined, shell_started: undefined, attached_clients: undefined })));
       if (sessions.length === 0) return [{ kind: 'message', text: `No live sessions in ${fleet.name}`, icon: 'info' }];
       return sessions.map((session) => ({ kind: 'session', fleet, session }));
     } catch (err) {

@@ -10,6 +10,7 @@ import { type Session, useWorkbench, waitFor } from './harness';
 import { treeContextAction } from './flows/contextMenu';
 import { fleetOf, fleetSession, seededKey } from './flows/fleetSession';
 import { waitForNotice } from './flows/notices';
+import { signInThroughUi } from './flows/deviceSignIn';
 
 const VIEW = 'Machines';
 const STATUS = 'cmdop.status';
@@ -54,7 +55,7 @@ describe('terminals ride out relay and credential faults', () => {
     await wb.views.openContainer('CMDOP');
     await openShell(session, 'web-1');
     await wb.terminal.sendLine('sleep 2; seq 1 300000; echo seq-$((1+1))-done');
-    await waitForTranscript('web-1', /sleep 2; seq/);
+    await waitForTranscript('web-1', /sleep 2; seq 1 300000; echo seq-\$\(\(1\+1\)\)-done/);
     // The relay goes away before seq starts printing: its output piles up on the server while the terminal retries.
     const dropped = fleetOf(session).faults.relayOutage(5);
     assert.ok(dropped >= 1, 'the shell\'s output stream was open and got dropped');
@@ -91,4 +92,27 @@ describe('terminals ride out relay and credential faults', () => {
     assert.match(text, /CMDOP: Add Fleet API Key/);
     await waitForNotice(session, /revoked/, 10_000);
   });
+
+  ui.test('an access token that expires under an open shell is refreshed and the shell goes on', async (wb, session) => {
+    const fleet = fleetOf(session);
+    await wb.terminal.send('x'); // closes the ended terminal
+    await wb.runCommand('CMDOP: Remove Fleet API Key');
+    await wb.quickInput.pick('Acme Production');
+    await wb.dialogs.waitOpen(10_000);
+    await wb.dialogs.clickButton('Remove');
+    await wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 30_000);
+    await signInThroughUi(session, fleet.issuer);
+    await wb.statusBar.waitForText(STATUS, /· OAuth$/, 30_000);
+    await openShell(session, 'web-1');
+    await wb.terminal.sendLine('echo one-$((1+1))');
+    await waitForTranscript('web-1', /^one-2$/m, 30_000);
+    const before = fleet.faults.refreshStats();
+    const { tokensExpired, streamsEnded } = fleet.faults.expireAccessTokens('alice@acme.test');
+    assert.ok(tokensExpired >= 1 && streamsEnded >= 1, `expired ${tokensExpired} tokens, ended ${streamsEnded} streams`);
+    await wb.terminal.sendLine('echo two-$((2+2))');
+    const text = await waitForTranscript('web-1', /^two-4$/m, 60_000);
+    assert.doesNotMatch(text, /Press any key to close/, 'the session did not end');
+    assert.ok(fleet.faults.refreshStats().succeeded > before.succeeded, 'the expired token was refreshed');
+    assert.match((await wb.statusBar.text(STATUS)) ?? '', /· OAuth$/, 'still signed in');
+  }, { timeout: 180_000 });
 });

@@ -270,3 +270,15 @@ describe('token keeper across windows sharing one SecretStorage', () => {
     assert.equal(w.secrets.values.has('cmdop.oauth.dev'), false);
   });
 });
+
+describe('token keeper: a token the server refused before its time', () => {
+  it('is refreshed once on the first report; later reports of the same old token change nothing', async () => {
+    const t = await setup(HOUR);
+    const renewed = await t.keeper.renewRejected('access-0');
+    assert.equal(renewed?.accessToken, 'access-1');
+    assert.equal(t.idp.refreshes, 1);
+    assert.equal((await t.keeper.renewRejected('access-0'))?.accessToken, 'access-1');
+    assert.equal((await t.keeper.session())?.accessToken, 'access-1');
+    assert.equal(t.idp.refreshes, 1);
+  });
+});

@@ -38,19 +38,12 @@ export class PtyHost {
       return;
     }
     this.terminals.set(spec.sessionId, terminal);
-    let slaveHold = holdSlaveOpen(terminal);
-    const releaseSlave = (): void => {
-      if (slaveHold !== undefined) closeSync(slaveHold);
-      slaveHold = undefined;
-    };
-    let dataSeen = 0;
+    const slaveHold = holdSlaveOpen(terminal);
     terminal.onData((data: string | Buffer) => {
-      dataSeen++;
       this.send({ type: 'output', sessionId: spec.sessionId, data: typeof data === 'string' ? Buffer.from(data) : data });
     });
-    if (slaveHold !== undefined) onProcessGone(terminal, () => releaseWhenDrained(() => dataSeen, releaseSlave));
     terminal.onExit(({ exitCode, signal }) => {
-      releaseSlave();
+      if (slaveHold !== undefined) closeSync(slaveHold);
       this.terminals.delete(spec.sessionId);
       this.send({ type: 'exit', sessionId: spec.sessionId, exitCode, signal: signal ?? 0 });
     });
@@ -110,43 +103,6 @@ function holdSlaveOpen(terminal: pty.IPty): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * node-pty learns that the process ended (its native wait) and then waits for the master side to close
- * before it reports the exit, which our slave hold prevents until its 200 ms fallback: every command would
- * end 200 ms late. It starts that wait with `once('close')` (node-pty 1.1.0, lib/unixTerminal.js), so that
- * call is the moment the process is gone. Other internals: the 200 ms fallback still applies.
- */
-function onProcessGone(terminal: pty.IPty, gone: () => void): void {
-  const t = terminal as pty.IPty & { once?: (event: string, listener: (...args: unknown[]) => void) => void };
-  const once = t.once;
-  if (typeof once !== 'function') return;
-  t.once = function (this: unknown, event: string, listener: (...args: unknown[]) => void) {
-    if (event === 'close') gone();
-    return once.call(terminal, event, listener);
-  };
-}
-
-/**
- * The process is gone, so all its output is in the master's buffer: release the slave once a turn of the
- * event loop (timers → poll, where pending reads happen → check) brought no more data, so nothing is cut.
- */
-function releaseWhenDrained(dataSeen: () => number, release: () => void): void {
-  let seen = dataSeen();
-  const check = (): void => {
-    setTimeout(() =>
-      setImmediate(() => {
-        const now = dataSeen();
-        if (now !== seen) {
-          seen = now;
-          return check();
-        }
-        release();
-      }),
-    5);
-  };
-  check();
 }
 
 function isDirectory(candidate: string): boolean {

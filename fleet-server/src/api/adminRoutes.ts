@@ -9,6 +9,7 @@ export const ADMIN_ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/admin\/relay\/outage\/?$/, handler: relayOutage },
   { method: 'POST', pattern: /^\/admin\/fleets\/([^/]+)\/keys\/([^/]+)\/revoke\/?$/, handler: revokeKey },
   { method: 'POST', pattern: /^\/admin\/accounts\/([^/]+)\/revoke\/?$/, handler: revokeAccount },
+  { method: 'POST', pattern: /^\/admin\/accounts\/([^/]+)\/expire-tokens\/?$/, handler: expireTokens },
   { method: 'GET', pattern: /^\/admin\/stats\/refreshes\/?$/, handler: refreshStats },
 ];
 
@@ -58,12 +59,24 @@ async function revokeKey(ctx: ApiContext, request: ApiRequest): Promise<unknown>
   return { fleet: fleetId, key: name, revoked: true, ended_streams: result.streamsEnded };
 }
 
-async function revokeAccount(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
+/** The admin-checked account named in the path. */
+function accountOf(ctx: ApiContext, request: ApiRequest): string {
   requireAdmin(ctx, request);
   const [email] = request.params.map(decodeURIComponent);
   if (!ctx.directory.user(email)) throw new HttpError(404, `no account "${email}"`);
+  return email;
+}
+
+async function revokeAccount(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
+  const email = accountOf(ctx, request);
   const { tokensRevoked, streamsEnded } = ctx.faults.revokeAccount(email);
   return { account: email, revoked_tokens: tokensRevoked, ended_streams: streamsEnded };
+}
+
+async function expireTokens(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
+  const email = accountOf(ctx, request);
+  const { tokensExpired, streamsEnded } = ctx.faults.expireAccessTokens(email);
+  return { account: email, expired_tokens: tokensExpired, ended_streams: streamsEnded };
 }
 
 async function refreshStats(ctx: ApiContext, request: ApiRequest): Promise<unknown> {

@@ -24,5 +24,7 @@ export interface FaultControls {
   revokeKey(fleetId: string, name: string): { streamsEnded: number } | undefined;
   /** Revokes every OAuth grant and token of an account now and ends its relay streams. */
   revokeAccount(email: string): { tokensRevoked: number; streamsEnded: number };
+  /** Expires the account's access tokens now (refresh tokens stay good) and ends its relay streams. */
+  expireAccessTokens(email: string): { tokensExpired: number; streamsEnded: number };
   refreshStats(): { succeeded: number; refused: number };
 }

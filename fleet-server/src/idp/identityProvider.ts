@@ -16,6 +16,8 @@ export interface IdentityProvider {
   refreshStats(): RefreshStats;
   /** Revokes every grant and token of the account; returns how many were revoked. */
   revokeAccount(accountId: string): number;
+  /** Expires the account's access tokens now; returns how many. */
+  expireAccessTokens(accountId: string): number;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     checkAccessToken: (token) => checkAccessToken(provider, store, token),
     refreshStats: () => ({ ...refreshes }),
     revokeAccount: (accountId) => store.revokeAccount(accountId),
+    expireAccessTokens: (accountId) => store.expireAccessTokens(accountId),
     close: () => closeServer(server),
   };
 }

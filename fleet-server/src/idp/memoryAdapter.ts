@@ -65,6 +65,18 @@ export class OidcMemoryStore {
     return revoked;
   }
 
+  /** Makes the account's access tokens expire now (refresh tokens stay good): "the token expired under an open shell". */
+  expireAccessTokens(accountId: string): number {
+    const now = Math.floor(Date.now() / 1000);
+    let expired = 0;
+    for (const entry of this.models.get('AccessToken')?.values() ?? []) {
+      if (entry.payload.accountId !== accountId || (entry.payload.exp ?? Infinity) <= now) continue;
+      entry.payload.exp = now - 1;
+      expired++;
+    }
+    return expired;
+  }
+
   wasDestroyed(modelName: string, id: string): boolean {
     return this.destroyed.has(`${modelName}:${id}`);
   }

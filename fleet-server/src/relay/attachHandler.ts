@@ -51,6 +51,8 @@ class AttachConnection {
   ) {}
 
   start(): void {
+    const refusal = this.deps.faults?.refusal();
+    if (refusal) return this.fail(refusal);
     this.call.on('data', (message: AgentMessage) => {
       if (!this.gotFirst) {
         this.gotFirst = true;
@@ -80,6 +82,9 @@ class AttachConnection {
 
   private async open(ctx: CallContext, first: AgentMessage): Promise<void> {
     this.ctx = ctx;
+    // Tracked so an injected outage or a revoked credential can end it, as any other stream.
+    const untrack = this.deps.faults?.track({ principal: ctx.principal, end: (error) => this.fail(error) });
+    if (untrack) this.cleanups.push(untrack);
     if (first.payload !== 'register' || !first.register) {
       throw new RelayError(status.INVALID_ARGUMENT, 'the first ConnectTerminal message must be a RegisterRequest (version ending in "-attach")');
     }

@@ -61,6 +61,8 @@ export class TokenKeeper {
   private cached: Promise<OAuthSession | undefined> | undefined;
   private refreshing: Promise<OAuthSession | undefined> | undefined;
   private retryAt = 0;
+  /** An access token the server refused before its time (clock skew, server-side expiry): refresh it at once. */
+  private rejectedToken: string | undefined;
   private readonly now: () => number;
   private readonly margin: number;
   private readonly windowId: string;
@@ -84,7 +86,7 @@ export class TokenKeeper {
   async session(): Promise<OAuthSession | undefined> {
     const session = await this.peek();
     if (!session) return undefined;
-    if (!this.needsRefresh(session)) return session;
+    if (!this.mustRefresh(session)) return session;
     // The IdP just failed to answer: a token that still works is better than hammering it on every call.
     if (this.now() < this.retryAt && session.expiresAt > this.now()) return session;
     return this.refresh();
@@ -92,6 +94,19 @@ export class TokenKeeper {
 
   needsRefresh(session: OAuthSession): boolean {
     return this.now() >= session.expiresAt - this.margin;
+  }
+
+  /**
+   * A server refused this access token as expired although this window's clock says it is not: the next
+   * session() refreshes (once, across windows like any refresh) instead of handing it out again.
+   */
+  async renewRejected(accessToken: string): Promise<OAuthSession | undefined> {
+    this.rejectedToken = accessToken;
+    return this.session();
+  }
+
+  private mustRefresh(session: OAuthSession): boolean {
+    return this.needsRefresh(session) || session.accessToken === this.rejectedToken;
   }
 
   /** Milliseconds until the token enters the refresh window (0 when it already has). */
@@ -157,7 +172,7 @@ export class TokenKeeper {
   private async refreshOnce(): Promise<OAuthSession | undefined> {
     // Another window may have renewed it (or signed out) since this one last looked.
     let current = await this.adopt(await this.options.store.load());
-    if (!current || !this.needsRefresh(current)) return current;
+    if (!current || !this.mustRefresh(current)) return current;
 
     const { store } = this.options;
     const election: RefreshElection = this.options.election ?? {
@@ -167,7 +182,7 @@ export class TokenKeeper {
     const won = await election.claim(this.windowId, this.now(), LEASE_MS);
     if (!won) {
       const renewed = await this.waitForPeer(current);
-      if (!renewed || !this.needsRefresh(renewed)) return renewed;
+      if (!renewed || !this.mustRefresh(renewed)) return renewed;
       // The winner went quiet (window closed mid-refresh): refresh here, with whatever storage holds now.
       current = renewed;
     }
@@ -193,7 +208,7 @@ export class TokenKeeper {
       // whose stored refresh token is the very one refused is really dead.
       const stored = await this.adopt(await this.options.store.load());
       if (!stored) return undefined;
-      if (stored.refreshToken !== current.refreshToken) return this.needsRefresh(stored) ? this.refreshWith(stored) : stored;
+      if (stored.refreshToken !== current.refreshToken) return this.mustRefresh(stored) ? this.refreshWith(stored) : stored;
       return this.expire('the refresh token was revoked or has expired');
     }
     const next = sessionFromTokens(tokens, this.now(), current);

@@ -18,6 +18,8 @@ export interface RelayTarget {
    * so each call asks for the current one instead of reusing the token the client was created with.
    */
   currentCredential?: () => Promise<Credential>;
+  /** Called when the server refused the current credential as expired; OAuth refreshes, keys cannot. */
+  renewCredential?: () => Promise<void>;
 }
 
 export type OutputEvent =
@@ -25,10 +27,50 @@ export type OutputEvent =
   | { gap: { requested_offset: string | number; resumed_offset: string | number } }
   | { exit: { exit_code: number; signal: number; reason: string; total_bytes: string | number } };
 
+/** ConnectTerminal messages as proto-loader hands them over (keepCase, oneofs: `payload` names the one set). */
+export interface ControlMessage {
+  payload?: 'input' | 'resize' | 'start_session' | 'close_session' | 'signal' | 'ping';
+  input?: { data: Buffer; sequence: string | number };
+  start_session?: { config?: { session_id?: string } };
+  close_session?: { reason: string; force: boolean };
+}
+export type AgentMessage = { session_id: string; message_id: string } & (
+  | { register: { version: string; hostname: string; platform: string; has_shell: boolean; initial_size: { cols: number; rows: number } } }
+  | { output: { data: Buffer } }
+  | { status: { reason: string } }
+  | { heartbeat: Record<string, never> }
+);
+export type AttachStream = grpc.ClientDuplexStream<AgentMessage, ControlMessage>;
+
+/** ListSessions items; the last three are this project's extension fields (unset from an upstream relay). */
+export interface SessionInfoItem {
+  session_id: string;
+  machine_hostname: string;
+  machine_name: string;
+  status: string;
+  os: string;
+  shared: boolean;
+  shell_started: boolean;
+  attached_clients: number;
+}
+
+/** What a relay offers beyond upstream CMDOP, learned once per relay address. */
+export interface RelayCapabilities {
+  /** This project's extensions: StreamSessionOutput and CreateSessionRequest.command. */
+  extensions: boolean;
+}
+
 type Unary = (req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: any) => void) => void;
 type ServiceClient = grpc.Client & Record<string, Unary> & {
   StreamSessionOutput(req: object, md: grpc.Metadata): grpc.ClientReadableStream<OutputEvent>;
+  ConnectTerminal(md: grpc.Metadata): AttachStream;
 };
+
+/** gRPC UNIMPLEMENTED: the relay has no such method. */
+const UNIMPLEMENTED = 12;
+/** Transient answers that say nothing about what the relay implements. */
+const TRANSIENT = new Set([1, 4, 14]);
+const capabilitiesByRelay = new Map<string, Promise<RelayCapabilities>>();
 
 let serviceCtor: grpc.ServiceClientConstructor | undefined;
 let loaded: typeof import('./grpcRuntime') | undefined;
@@ -95,20 +137,60 @@ export class RelayClient {
     const md = new (runtime().grpc.Metadata)();
     md.set('authorization', `Bearer ${credential.secret}`);
     md.set('workspace_id', this.target.fleetId);
-    if (agentId) md.set('x-agent-id', agentId);
+    // The SDK's header; this project's fleet server also reads the older x-agent-id.
+    if (agentId) md.set('x-cmdop-agent-id', agentId);
     return md;
+  }
+
+  /**
+   * Whether the relay has this project's extensions, asked once per relay address: a StreamSessionOutput
+   * call for no session is refused by a relay that has it (INVALID_ARGUMENT, or a credential error) and
+   * answered UNIMPLEMENTED by one that has not. Transient failures are not remembered.
+   */
+  capabilities(): Promise<RelayCapabilities> {
+    const key = this.target.address;
+    let known = capabilitiesByRelay.get(key);
+    if (!known) {
+      known = this.probeExtensions().then((extensions) => ({ extensions }));
+      capabilitiesByRelay.set(key, known);
+      known.catch(() => capabilitiesByRelay.delete(key));
+    }
+    return known;
+  }
+
+  private async probeExtensions(): Promise<boolean> {
+    const stream = this.client.StreamSessionOutput({ session_id: '', offset: '0' }, await this.metadata());
+    return new Promise<boolean>((resolve, reject) => {
+      const settle = (answer: boolean | Error) => {
+        stream.removeAllListeners();
+        stream.on('error', () => undefined);
+        stream.cancel();
+        if (answer instanceof Error) reject(answer);
+        else resolve(answer);
+      };
+      stream.on('data', () => settle(true));
+      stream.on('end', () => settle(true));
+      stream.on('error', (err: grpc.ServiceError) => {
+        if (err.code === UNIMPLEMENTED) settle(false);
+        else if (TRANSIENT.has(err.code)) settle(relayError(err, this.target));
+        else settle(true);
+      });
+    });
+  }
+
+  /** Opens a ConnectTerminal stream (upstream's interactive attach); the caller sends the RegisterRequest. */
+  async connectTerminal(): Promise<AttachStream> {
+    return this.client.ConnectTerminal(await this.metadata());
   }
 
   health(): Promise<{ healthy: boolean; version: string; active_sessions: number }> {
     return this.unary('HealthCheck', {});
   }
 
-  /** The fleet's connected sessions (one per online machine: its shared agent session). */
-  listSessions(limit = 500): Promise<{ sessions: import('../liveSessions').SessionInfoItem[]; total: number }> {
-    return this.unary('ListSessions', { hostname_filter: '', status_filter: 'connected', limit, offset: 0 });
-  }
-
-  /** Opens a PTY on the machine: an interactive shell, or `command` run once. */
+  /**
+   * Opens a PTY on the machine: an interactive shell, or `command` run once. `command` is this project's
+   * extension (field 1001): an upstream relay ignores it, so callers send it only where capabilities() says so.
+   */
   async createSession(hostname: string, options: { command?: string; cols: number; rows: number }): Promise<string> {
     const res = await this.unary<{ session_id: string }>(
       'CreateSession',
@@ -116,6 +198,16 @@ export class RelayClient {
       hostname,
     );
     return res.session_id;
+  }
+
+  /** The fleet's machines as upstream lists them: one long-lived agent session each. */
+  async listSessions(options: { hostnameFilter?: string; limit?: number; offset?: number } = {}): Promise<SessionInfoItem[]> {
+    const res = await this.unary<{ sessions: SessionInfoItem[] }>('ListSessions', {
+      hostname_filter: options.hostnameFilter ?? '',
+      limit: options.limit ?? 1000,
+      offset: options.offset ?? 0,
+    });
+    return res.sessions;
   }
 
   async sendInput(sessionId: string, data: Uint8Array): Promise<void> {

@@ -1,4 +1,6 @@
 import { Emitter } from '../emitter';
+import { AttachedSession } from './attachedSession';
+import { MarkedCommandSession } from './markedCommand';
 import type { OutputEvent, RelayClient } from './relayClient';
 
 export interface SessionExit {
@@ -7,11 +9,65 @@ export interface SessionExit {
   reason: string;
 }
 
+export interface OpenOptions {
+  /** Run this once and end with its exit code; without it, an interactive shell. */
+  command?: string;
+  cols: number;
+  rows: number;
+}
+
 /**
- * One terminal session on a machine: output streamed in order and resumed from the last byte seen
+ * One terminal session on a machine, the same to its user whichever way the relay is spoken: this
+ * project's extensions (StreamSessionOutput, CreateSessionRequest.command) where the relay has them,
+ * upstream CMDOP (ConnectTerminal attach; a command typed between exit-code markers) where it has not.
+ */
+export interface RemoteSession {
+  readonly sessionId: string;
+  readonly onOutput: (listener: (data: Uint8Array) => void) => { dispose(): void };
+  readonly onExit: (listener: (exit: SessionExit) => void) => { dispose(): void };
+  /** The stream broke before the session ended; call resume() to continue where it stopped. */
+  readonly onDisconnect: (listener: (err: Error) => void) => { dispose(): void };
+  /** Bytes the server no longer had when we resumed (it keeps a bounded buffer). */
+  readonly onGap: (listener: (lost: number) => void) => { dispose(): void };
+  readonly bytesReceived: number;
+  resume(): Promise<void>;
+  write(data: Uint8Array): Promise<void>;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Ends a session this side opened; only detaches from one it attached to. */
+  close(reason?: string): Promise<void>;
+  /** Stops following the session without ending it (attached terminals: the session lives on). */
+  detach(): void;
+}
+
+export const RemoteSession = {
+  /** Opens a new session on the machine named by `hostname` (hostname, machine id or agent session id). */
+  async open(client: RelayClient, hostname: string, options: OpenOptions): Promise<RemoteSession> {
+    const { extensions } = await client.capabilities();
+    if (extensions) return StreamedSession.open(client, hostname, options);
+    const sessionId = await client.createSession(hostname, { cols: options.cols, rows: options.rows });
+    const attached = await AttachedSession.connect(client, sessionId, { cols: options.cols, rows: options.rows, owned: true });
+    return options.command === undefined ? attached : MarkedCommandSession.start(attached, options.command);
+  },
+
+  /**
+   * Joins a session that is already running (a machine's shared agent session, or one a teammate opened):
+   * its output from the first byte the relay still holds, then live — StreamSessionOutput from offset 0
+   * where the relay has it, ConnectTerminal attach otherwise. close() detaches and leaves the session running.
+   */
+  async attach(client: RelayClient, sessionId: string, options: { cols: number; rows: number } = { cols: 80, rows: 24 }): Promise<RemoteSession> {
+    const { extensions } = await client.capabilities();
+    if (!extensions) return AttachedSession.connect(client, sessionId, { ...options, owned: false });
+    const session = new StreamedSession(client, sessionId, false);
+    await session.resume();
+    return session;
+  },
+};
+
+/**
+ * A session over this project's extension: output streamed in order and resumed from the last byte seen
  * after a dropped connection; input sent one call at a time so keystrokes never overtake each other.
  */
-export class RemoteSession {
+export class StreamedSession implements RemoteSession {
   private readonly output = new Emitter<Uint8Array>();
   private readonly exited = new Emitter<SessionExit>();
   private readonly dropped = new Emitter<Error>();
@@ -30,25 +86,16 @@ export class RemoteSession {
   private pendingInput: Uint8Array[] = [];
   private sending: Promise<void> | undefined;
 
-  private constructor(
+  constructor(
     private readonly client: RelayClient,
     readonly sessionId: string,
+    /** Opened by this side, so close() ends it; otherwise close() only stops following it. */
+    private readonly owned: boolean,
   ) {}
 
-  static async open(client: RelayClient, hostname: string, options: { command?: string; cols: number; rows: number }): Promise<RemoteSession> {
+  static async open(client: RelayClient, hostname: string, options: OpenOptions): Promise<StreamedSession> {
     const id = await client.createSession(hostname, options);
-    const session = new RemoteSession(client, id);
-    await session.resume();
-    return session;
-  }
-
-  /**
-   * Joins a session that is already running (a machine's shared agent session, or one a teammate opened):
-   * its output from the first byte the relay still holds, then live. Today's RPCs: StreamSessionOutput from
-   * offset 0 and SendInput on the same id.
-   */
-  static async attach(client: RelayClient, sessionId: string): Promise<RemoteSession> {
-    const session = new RemoteSession(client, sessionId);
+    const session = new StreamedSession(client, id, true);
     await session.resume();
     return session;
   }
@@ -127,7 +174,7 @@ export class RemoteSession {
   async close(reason = 'closed by user'): Promise<void> {
     if (!this.ended) {
       this.ended = true;
-      await this.client.closeSession(this.sessionId, reason).catch(() => undefined);
+      if (this.owned) await this.client.closeSession(this.sessionId, reason).catch(() => undefined);
     }
     this.stream?.cancel();
   }

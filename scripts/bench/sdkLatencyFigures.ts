@@ -1,0 +1,56 @@
+// First-byte latency of a command: the extension's run-command path vs the public SDK's execute(), on the
+// same machine, against a fleet server with this project's extensions and one with --upstream-only.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFleetServer } from '../../fleet-server/src/index';
+import { SDK_LATENCY_COMMAND, SDK_LATENCY_RUNS, type SdkLatencyResult, type SdkLatencyTarget } from './sdkLatencyClient';
+import { type Figure, summarize } from './stats';
+
+const CLIENT = join(__dirname, 'sdkLatencyClient.ts');
+const SCRATCH = 'test-results/bench-profiles';
+
+function runClient(target: SdkLatencyTarget): Promise<SdkLatencyResult> {
+  mkdirSync(SCRATCH, { recursive: true });
+  const out = join(SCRATCH, `sdk-latency-${process.pid}-${Date.now()}.json`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(target), out], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`SDK latency client exited with ${code}`));
+      try {
+        resolve(JSON.parse(readFileSync(out, 'utf8')) as SdkLatencyResult);
+      } catch (err) {
+        reject(err);
+      } finally {
+        rmSync(out, { force: true });
+      }
+    });
+  });
+}
+
+export async function sdkLatencyFigures(): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const upstreamOnly of [false, true]) {
+    const server = await startFleetServer({ upstreamOnly });
+    try {
+      const fleet = server.seed.fleets.find((f) => f.id === 'acme-prod')!;
+      const secret = fleet.api_keys.find((k) => k.name === 'ci-deploy')!.secret;
+      const r = await runClient({ address: server.relays['acme-prod'], fleetId: 'acme-prod', secret, hostname: 'web-1' });
+      const ext = summarize(r.extension);
+      const sdk = summarize(r.sdk);
+      figures.push({
+        name: `run command → first byte, extension vs SDK execute() (${upstreamOnly ? '--upstream-only relay: markers over attach' : 'relay with extensions: command session'})`,
+        value: ext.median,
+        unit: 'ms',
+        baseline: { label: '@cmdop/node execute()', value: sdk.median },
+        goal: { kind: 'max', value: 1, of: 'ratio', text: '≤ 1× SDK' },
+        note: `\`${SDK_LATENCY_COMMAND}\` on web-1, medians of ${SDK_LATENCY_RUNS} alternating runs after 2 warm-ups, client in its own process; extension min/max ${ext.min.toFixed(1)}/${ext.max.toFixed(1)} ms, SDK (polls every 200 ms, shared agent session) ${sdk.min.toFixed(1)}/${sdk.max.toFixed(1)} ms`,
+        detail: { samples: r },
+      });
+    } finally {
+      await server.close();
+    }
+  }
+  return figures;
+}
