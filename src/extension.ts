@@ -53,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
     pool.reset();
     try {
       services = createModeServices(context, log, secrets);
+      pool.setTls(services.relayTls);
     } catch (err) {
       services = undefined;
       bar.showProblem((err as Error).message);

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { endpointsFor, type Mode, parseMode } from './core/endpoints';
+import { caSettingOf, endpointsFor, type Mode, parseMode, readCaFile } from './core/endpoints';
+import type { RelayTls } from './core/relay/relayClient';
+import { tlsFetch } from './core/tls';
 import { FleetApi } from './core/fleetApi';
 import { FleetContext } from './core/fleetContext';
 import { FleetKeyStore } from './core/fleetKeys';
@@ -23,6 +25,8 @@ export interface ModeServices extends vscode.Disposable {
   fleets: FleetContext;
   api: FleetApi;
   auth: CmdopAuthenticationProvider;
+  /** The mode's CA for the relays (RelayPool.setTls). */
+  relayTls: RelayTls;
 }
 
 export function readMode(): Mode {
@@ -34,7 +38,9 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
   const mode = readMode();
   const endpoints = endpointsFor(mode, config.get('endpoints'));
   const env = process.env;
-  const requests = loggingFetch(log);
+  // A CA file for the mode is trusted by REST, the identity provider and (through relayTls) the relays.
+  const tls: RelayTls = { ca: readCaFile(mode, endpoints), caSetting: caSettingOf(mode) };
+  const requests = loggingFetch(log, tlsFetch(tls));
   const idp = new OpenIdProvider(endpoints.issuer, endpoints.clientId, requests);
   // Windows elect the refreshing one through a lock file next to the peers' sockets (see SecretPeers).
   const election = secrets instanceof SecretPeers ? new FileLease(join(secrets.dir, `refresh-${mode}.lock`)) : undefined;
@@ -80,6 +86,7 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
     fleets,
     api,
     auth,
+    relayTls: tls,
     dispose: () => {
       freshness.dispose();
       auth.dispose();

@@ -10,6 +10,8 @@ export const USAGE = `Usage: tsx fleet-server/src/main.ts [options]
   --scale <n>                add fleet scale-10k with n listed machines (no agents)
   --scale-online <n>         the first n machines of scale-10k online (agents in shared agent-host processes)
   --admin-token <token>      token for /admin endpoints (default: random, printed)
+  --tls                      generate a CA and serve the identity provider, API and relays over TLS
+                             with certificates from it (the CA file's path is printed)
   --upstream-only            relays serve only upstream CMDOP RPCs and fields (this project's
                              extensions answer UNIMPLEMENTED), to test clients against them
   --help`;
@@ -31,6 +33,7 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
       'scale-online': { type: 'string' },
       'admin-token': { type: 'string' },
       'upstream-only': { type: 'boolean' },
+      tls: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -46,5 +49,6 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
     scaleOnline: integer('scale-online', values['scale-online'], 0),
     adminToken: values['admin-token'],
     upstreamOnly: values['upstream-only'] ?? false,
+    tls: values.tls ?? false,
   };
 }

@@ -14,6 +14,7 @@ import { status } from '@grpc/grpc-js';
 import type { FaultControls } from './api/apiContext';
 import { loadSeed, withScaleFleet } from './seed/loadSeed';
 import { RELAY_NAMES, type RelayName, type Seed } from './seed/seedTypes';
+import { generateTlsMaterial } from './net/tlsMaterial';
 import { AgentSessions } from './sessions/agentSessions';
 import { SessionRegistry } from './sessions/sessionRegistry';
 
@@ -40,6 +41,8 @@ export interface FleetServerOptions {
   outputBufferBytes?: number;
   /** Relays serve only what an upstream CMDOP relay has; this project's extensions answer UNIMPLEMENTED. */
   upstreamOnly?: boolean;
+  /** Generate a CA for this run and serve the identity provider, API and relays over TLS with certificates from it. */
+  tls?: boolean;
 }
 
 export interface SessionSnapshot {
@@ -57,6 +60,8 @@ export interface FleetServer {
   relays: Record<string, string>;
   defaultRelay: string;
   clientId: string;
+  /** With `tls`: the generated CA (PEM and a file holding it) that clients must trust. */
+  tls?: { caPem: string; caFile: string };
   adminToken: string;
   seed: Seed;
   stopMachine(fleetId: string, hostname: string): Promise<void>;
@@ -88,6 +93,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
   const agentSessions = new AgentSessions(supervisor, (id) => registry.get(id));
   const adminToken = options.adminToken ?? randomBytes(18).toString('base64url');
   const closers: (() => Promise<void>)[] = [];
+  const tls = options.tls ? generateTlsMaterial(host) : undefined;
 
   const close = async (): Promise<void> => {
     await supervisor.stopAll(directory.allMachines());
@@ -102,6 +108,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
       directory,
       accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
       log,
+      tls,
     });
     closers.push(() => idp.close());
     const resolver = new CredentialResolver(directory, apiKeys, idp.checkAccessToken);
@@ -131,7 +138,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
     const relayPorts: Record<RelayName, number> = { default: options.ports?.relay ?? 0, staging: options.ports?.stagingRelay ?? 0 };
     const bound = new Map<RelayName, Awaited<ReturnType<typeof bindRelayServer>>>();
     for (const name of RELAY_NAMES) {
-      const relay = await bindRelayServer(host, relayPorts[name]);
+      const relay = await bindRelayServer(host, relayPorts[name], tls);
       bound.set(name, relay);
       closers.push(async () => relay.server.forceShutdown());
     }
@@ -167,6 +174,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
       host,
       options.ports?.api ?? 0,
       log,
+      tls,
     );
     closers.push(() => api.close());
 
@@ -179,6 +187,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
       relays: Object.fromEntries(directory.allFleets().map((fleet) => [fleet.id, relayAddressOf(fleet)])),
       defaultRelay: bound.get('default')!.address,
       clientId: idp.clientId,
+      tls: tls ? { caPem: tls.caPem, caFile: tls.caFile } : undefined,
       adminToken,
       seed,
       stopMachine,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { CmdopError } from './errors';
 
 export type Mode = 'prod' | 'dev';
@@ -8,6 +9,8 @@ export interface Endpoints {
   /** host:port of the default gRPC relay. */
   relay: string;
   clientId: string;
+  /** PEM file of an extra CA to trust for this mode's identity provider, API and relays (private CAs, `fleet-server --tls`). */
+  caFile?: string;
 }
 
 export const DEFAULT_ENDPOINTS: Record<Mode, Endpoints> = {
@@ -33,5 +36,28 @@ export function endpointsFor(mode: Mode, setting: unknown): Endpoints {
   if (!/^[\w.-]+:\d+$/.test(String(merged.relay))) {
     throw new CmdopError(`"cmdop.endpoints.${mode}.relay" must be host:port, e.g. "grpc.cmdop.com:443".`);
   }
+  if (merged.caFile !== undefined && (typeof merged.caFile !== 'string' || !merged.caFile.trim())) {
+    throw new CmdopError(`"cmdop.endpoints.${mode}.caFile" must be the path of a PEM file holding the CA certificate.`);
+  }
   return { ...merged, issuer: merged.issuer.replace(/\/$/, ''), api: merged.api.replace(/\/$/, '') };
+}
+
+/** The setting that names a mode's CA file, as errors quote it. */
+export function caSettingOf(mode: Mode): string {
+  return `cmdop.endpoints.${mode}.caFile`;
+}
+
+/** Reads the mode's CA file; a missing or malformed file is an error naming the setting. */
+export function readCaFile(mode: Mode, endpoints: Endpoints): string | undefined {
+  if (!endpoints.caFile) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(endpoints.caFile, 'utf8');
+  } catch (err) {
+    throw new CmdopError(`"${caSettingOf(mode)}" names ${endpoints.caFile}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Point it at the CA's PEM file.`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new CmdopError(`"${caSettingOf(mode)}": ${endpoints.caFile} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"). Point it at the CA's PEM file.`);
+  }
+  return pem;
 }

@@ -1,6 +1,6 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeServer, listen } from '../net/httpServers';
+import { closeServer, createWebServer, listen } from '../net/httpServers';
+import type { TlsMaterial } from '../net/tlsMaterial';
 import { ADMIN_ROUTES } from './adminRoutes';
 import type { ApiContext } from './apiContext';
 import { FLEET_ROUTES, type Route } from './fleetRoutes';
@@ -13,8 +13,14 @@ export interface RestServer {
 
 const ROUTES: Route[] = [...FLEET_ROUTES, ...ADMIN_ROUTES];
 
-export async function startRestServer(ctx: ApiContext, host: string, port: number, log: (line: string) => void): Promise<RestServer> {
-  const server = createServer((req, res) => {
+export async function startRestServer(
+  ctx: ApiContext,
+  host: string,
+  port: number,
+  log: (line: string) => void,
+  tls?: TlsMaterial,
+): Promise<RestServer> {
+  const { server, scheme } = createWebServer(tls, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const matches = ROUTES.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((m) => m.match);
     const found = matches.find((m) => m.route.method === req.method);
@@ -36,7 +42,7 @@ export async function startRestServer(ctx: ApiContext, host: string, port: numbe
   });
   await listen(server, host, port);
   return {
-    url: `http://${host}:${(server.address() as AddressInfo).port}`,
+    url: `${scheme}://${host}:${(server.address() as AddressInfo).port}`,
     close: () => closeServer(server),
   };
 }

@@ -1,8 +1,8 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 import type { FleetDirectory } from '../fleet/fleetDirectory';
-import { closeServer, listen } from '../net/httpServers';
+import { closeServer, createWebServer, listen } from '../net/httpServers';
+import type { TlsMaterial } from '../net/tlsMaterial';
 import { checkAccessToken, type AccessTokenCheck } from './accessTokenCheck';
 import { handleInteraction } from './interactionRoutes';
 import { OidcMemoryStore } from './memoryAdapter';
@@ -32,15 +32,16 @@ export interface IdentityProviderOptions {
   directory: FleetDirectory;
   accessTokenTtlSeconds: number;
   log: (line: string) => void;
+  tls?: TlsMaterial;
 }
 
 /** Device polling interval we advertise; the RFC default of 5 s makes sign-in feel stuck. */
 const DEVICE_POLL_INTERVAL_SECONDS = 1;
 
 export async function startIdentityProvider(options: IdentityProviderOptions): Promise<IdentityProvider> {
-  const server = createServer();
+  const { server, scheme } = createWebServer(options.tls);
   await listen(server, options.host, options.port);
-  const issuer = `http://${options.host}:${(server.address() as AddressInfo).port}`;
+  const issuer = `${scheme}://${options.host}:${(server.address() as AddressInfo).port}`;
 
   // oidc-provider is ESM-only; this package is CommonJS.
   const { default: ProviderClass } = await import('oidc-provider');

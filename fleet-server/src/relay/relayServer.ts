@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import type { TlsMaterial } from '../net/tlsMaterial';
 import { attachHandlers } from './attachHandler';
 import { machineHandlers } from './machineHandlers';
 import { outputHandlers } from './outputHandlers';
@@ -10,15 +11,18 @@ import { terminalControlHandlers } from './terminalControlHandlers';
 /** Requests above this are refused by grpc-js itself (RESOURCE_EXHAUSTED) before any handler runs. */
 export const MAX_RECEIVE_BYTES = 1024 * 1024;
 
-export async function bindRelayServer(host: string, port: number): Promise<{ server: grpc.Server; address: string }> {
+export async function bindRelayServer(host: string, port: number, tls?: TlsMaterial): Promise<{ server: grpc.Server; address: string }> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
     'grpc.max_send_message_length': 16 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
   });
+  const credentials = tls
+    ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) }], false)
+    : grpc.ServerCredentials.createInsecure();
   const boundPort = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) => (err ? reject(err) : resolve(actual))),
+    server.bindAsync(`${host}:${port}`, credentials, (err, actual) => (err ? reject(err) : resolve(actual))),
   );
   return { server, address: `${host}:${boundPort}` };
 }

@@ -8,6 +8,8 @@ export interface ApproveDeviceCodeOptions {
   password: string;
   /** Press "Cancel" on the confirmation page instead of approving. */
   deny?: boolean;
+  /** fetch to use, e.g. one that trusts a `--tls` fleet server's CA (default: the global fetch). */
+  fetchImpl?: typeof fetch;
 }
 
 export interface ApproveDeviceCodeResult {
@@ -27,7 +29,7 @@ interface Page {
  * form, and follows every redirect with a cookie jar. No endpoint is bypassed.
  */
 export async function approveDeviceCode(options: ApproveDeviceCodeOptions): Promise<ApproveDeviceCodeResult> {
-  const browser = new FormBrowser();
+  const browser = new FormBrowser(options.fetchImpl ?? fetch);
   const start = await browser.get(new URL('/device', options.issuer));
   const codePage = await browser.submit(start, requireForm(start, 'op.deviceInputForm'), { user_code: options.userCode });
 
@@ -60,6 +62,8 @@ function visibleText(html: string): string {
 class FormBrowser {
   private readonly jar = new CookieJar();
 
+  constructor(private readonly fetchImpl: typeof fetch) {}
+
   get(url: URL): Promise<Page> {
     return this.follow(url, { method: 'GET' });
   }
@@ -85,7 +89,7 @@ class FormBrowser {
       const cookie = this.jar.headerFor(current);
       if (cookie) headers.cookie = cookie;
       if (init.contentType) headers['content-type'] = init.contentType;
-      const response = await fetch(current, { method: init.method, headers, body: init.body, redirect: 'manual' });
+      const response = await this.fetchImpl(current, { method: init.method, headers, body: init.body, redirect: 'manual' });
       this.jar.store(response.headers.getSetCookie());
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {

@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import { DeviceFlowError, ServerUnreachableError, SessionExpiredError } from '../errors';
+import { findTlsError } from '../tls';
 import type { TokenResponse } from './tokens';
 
 export const SCOPES = ['openid', 'email', 'profile', 'offline_access', 'fleets'];
@@ -122,6 +123,8 @@ function oauthErrorCode(err: unknown): string | undefined {
 }
 
 function errorText(err: unknown): string {
+  const tls = findTlsError(err);
+  if (tls) return tls.message;
   const e = err as { error_description?: string; message?: string; cause?: { code?: string } };
   return e?.error_description ?? e?.cause?.code ?? e?.message ?? String(err);
 }

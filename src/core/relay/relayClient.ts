@@ -7,9 +7,17 @@ import type { RequestLogger } from '../requestLog';
 import { relayError } from './relayErrors';
 import { loggingInterceptor } from './relayLogging';
 
+export interface RelayTls {
+  /** PEM of the CA to trust; with it the channel is TLS even on loopback. */
+  ca?: string;
+  /** The setting holding the CA file, named in certificate errors. */
+  caSetting: string;
+}
+
 export interface RelayTarget {
   /** host:port of the relay serving the fleet. */
   address: string;
+  tls?: RelayTls;
   fleetId: string;
   fleetName: string;
   credential: Credential;
@@ -113,7 +121,8 @@ export class RelayClient {
     this.checkFleet(target.credential);
     const host = target.address.replace(/:\d+$/, '');
     const { grpc } = runtime();
-    const channel = isLoopback(host) ? grpc.credentials.createInsecure() : grpc.credentials.createSsl();
+    const ca = target.tls?.ca;
+    const channel = ca ? grpc.credentials.createSsl(Buffer.from(ca)) : isLoopback(host) ? grpc.credentials.createInsecure() : grpc.credentials.createSsl();
     const Ctor = loadService();
     this.client = new Ctor(target.address, channel, {
       'grpc.max_receive_message_length': 16 * 1024 * 1024,

@@ -1,4 +1,5 @@
 import { describeSource } from '../credential';
+import { TlsError, tlsAdvice, tlsProblemOf } from '../tls';
 import { CmdopError, CredentialRefusedError } from '../errors';
 import type { RelayTarget } from './relayClient';
 
@@ -20,6 +21,11 @@ export function relayError(err: unknown, target: RelayTarget): Error {
   const e = err as { code?: number; details?: string; message?: string };
   const detail = e.details || e.message || 'unknown error';
   const who = describeSource(target.credential.source);
+  const tlsProblem = e.code === Status.UNAVAILABLE ? tlsProblemOf(err) : undefined;
+  if (tlsProblem) {
+    const setting = target.tls?.caSetting ?? 'cmdop.endpoints.<mode>.caFile';
+    return new TlsError(tlsProblem, `${tlsAdvice(tlsProblem, `relay ${target.address}`, setting, target.tls?.ca !== undefined)} (fleet "${target.fleetName}")`);
+  }
   switch (e.code) {
     case Status.UNAUTHENTICATED:
       return new CredentialRefusedError(target.credential.source, detail);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Emitter } from '../emitter';
 import type { RequestLogger } from '../requestLog';
-import { RelayClient, type RelayTarget } from './relayClient';
+import { RelayClient, type RelayTarget, type RelayTls } from './relayClient';
 
 /**
  * Reuses one gRPC channel per fleet, relay and credential; reset() drops them all (fleet switch, sign-out,
@@ -13,8 +13,15 @@ export class RelayPool {
   /** Fired before the channels close, so open sessions can say why they end. */
   readonly onWillReset = this.resets.event;
 
+  private tls: RelayTls | undefined;
+
   /** `log` receives a line per relay call (see relayLogging.ts). */
   constructor(private readonly log?: RequestLogger) {}
+
+  /** The mode's CA for every relay from now on (set with the mode's services, after a reset). */
+  setTls(tls: RelayTls | undefined): void {
+    this.tls = tls;
+  }
 
   get(target: RelayTarget): RelayClient {
     const { credential } = target;
@@ -22,7 +29,7 @@ export class RelayPool {
     const key = `${target.fleetId}|${target.address}|${who}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new RelayClient(target, this.log);
+      client = new RelayClient({ ...target, tls: target.tls ?? this.tls }, this.log);
       this.clients.set(key, client);
     }
     return client;

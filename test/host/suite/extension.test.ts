@@ -42,12 +42,12 @@ describe('CMDOP extension in the extension host', () => {
     assert.equal(mode?.defaultValue, 'prod');
   });
 
-  it('contributes the Machines view and the cmdop authentication provider', () => {
+  it('contributes the Machines and Runs views and the cmdop authentication provider', () => {
     const manifest = extension().packageJSON as Manifest;
-    assert.deepEqual(
-      manifest.contributes.views.cmdop.map((view) => view.id),
-      ['cmdop.machines'],
-    );
+    const views = manifest.contributes.views.cmdop.map((view) => view.id);
+    // The Machines view leads the container; the others (runs, sessions) follow it.
+    assert.equal(views[0], 'cmdop.machines');
+    assert.ok(views.includes('cmdop.runs'), `views: ${views.join(', ')}`);
     assert.ok(manifest.contributes.authentication?.some((provider) => provider.id === 'cmdop'));
   });
 
