@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { caSettingOf, endpointsFor, type Mode, parseMode, readCaFile } from './core/endpoints';
+import { caSettingOf, endpointsFor, type Mode, parseMode, readCaFile, readRelayCaFiles } from './core/endpoints';
 import type { RelayTls } from './core/relay/relayClient';
 import { tlsFetch } from './core/tls';
 import { FleetApi } from './core/fleetApi';
@@ -25,8 +25,8 @@ export interface ModeServices extends vscode.Disposable {
   fleets: FleetContext;
   api: FleetApi;
   auth: CmdopAuthenticationProvider;
-  /** The mode's CA for the relays (RelayPool.setTls). */
-  relayTls: RelayTls;
+  /** The CA for a relay address: its own (relayCaFiles) or the mode's (RelayPool.setTls). */
+  relayTls: (address: string) => RelayTls;
 }
 
 export function readMode(): Mode {
@@ -40,6 +40,7 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
   const env = process.env;
   // A CA file for the mode is trusted by REST, the identity provider and (through relayTls) the relays.
   const tls: RelayTls = { ca: readCaFile(mode, endpoints), caSetting: caSettingOf(mode) };
+  const relayCas = readRelayCaFiles(mode, endpoints);
   const requests = loggingFetch(log, tlsFetch(tls));
   const idp = new OpenIdProvider(endpoints.issuer, endpoints.clientId, requests);
   // Windows elect the refreshing one through a lock file next to the peers' sockets (see SecretPeers).
@@ -86,7 +87,7 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
     fleets,
     api,
     auth,
-    relayTls: tls,
+    relayTls: (address) => relayCas.get(address) ?? tls,
     dispose: () => {
       freshness.dispose();
       auth.dispose();

@@ -11,6 +11,8 @@ export interface Endpoints {
   clientId: string;
   /** PEM file of an extra CA to trust for this mode's identity provider, API and relays (private CAs, `fleet-server --tls`). */
   caFile?: string;
+  /** Per fleet server override: CA files for relays at other addresses (`host:port` → PEM file), over `caFile`. */
+  relayCaFiles?: Record<string, string>;
 }
 
 export const DEFAULT_ENDPOINTS: Record<Mode, Endpoints> = {
@@ -39,6 +41,12 @@ export function endpointsFor(mode: Mode, setting: unknown): Endpoints {
   if (merged.caFile !== undefined && (typeof merged.caFile !== 'string' || !merged.caFile.trim())) {
     throw new CmdopError(`"cmdop.endpoints.${mode}.caFile" must be the path of a PEM file holding the CA certificate.`);
   }
+  const relayCaFiles = merged.relayCaFiles;
+  if (relayCaFiles !== undefined) {
+    const valid =
+      relayCaFiles && typeof relayCaFiles === 'object' && Object.entries(relayCaFiles).every(([k, v]) => /^[\w.-]+:\d+$/.test(k) && typeof v === 'string' && v.trim());
+    if (!valid) throw new CmdopError(`"cmdop.endpoints.${mode}.relayCaFiles" must map relay addresses to CA files, e.g. { "relay.example.com:443": "/etc/ssl/example-ca.pem" }.`);
+  }
   return { ...merged, issuer: merged.issuer.replace(/\/$/, ''), api: merged.api.replace(/\/$/, '') };
 }
 
@@ -47,17 +55,35 @@ export function caSettingOf(mode: Mode): string {
   return `cmdop.endpoints.${mode}.caFile`;
 }
 
+/** The setting that names the CA file of one relay address (a fleet served by its own relay). */
+export function relayCaSettingOf(mode: Mode, address: string): string {
+  return `cmdop.endpoints.${mode}.relayCaFiles["${address}"]`;
+}
+
 /** Reads the mode's CA file; a missing or malformed file is an error naming the setting. */
 export function readCaFile(mode: Mode, endpoints: Endpoints): string | undefined {
-  if (!endpoints.caFile) return undefined;
+  return endpoints.caFile ? readPem(endpoints.caFile, caSettingOf(mode)) : undefined;
+}
+
+/** The CA files of relays with their own (per fleet server override), read now: address → PEM and setting. */
+export function readRelayCaFiles(mode: Mode, endpoints: Endpoints): Map<string, { ca: string; caSetting: string }> {
+  const out = new Map<string, { ca: string; caSetting: string }>();
+  for (const [address, file] of Object.entries(endpoints.relayCaFiles ?? {})) {
+    const caSetting = relayCaSettingOf(mode, address);
+    out.set(address, { ca: readPem(file, caSetting), caSetting });
+  }
+  return out;
+}
+
+function readPem(file: string, setting: string): string {
   let pem: string;
   try {
-    pem = readFileSync(endpoints.caFile, 'utf8');
+    pem = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new CmdopError(`"${caSettingOf(mode)}" names ${endpoints.caFile}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Point it at the CA's PEM file.`);
+    throw new CmdopError(`"${setting}" names ${file}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Point it at the CA's PEM file.`);
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new CmdopError(`"${caSettingOf(mode)}": ${endpoints.caFile} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"). Point it at the CA's PEM file.`);
+    throw new CmdopError(`"${setting}": ${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"). Point it at the CA's PEM file.`);
   }
   return pem;
 }

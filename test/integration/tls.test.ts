@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { startFleetServer, type FleetServer } from '../../fleet-server/src/index';
 import { generateTlsMaterial } from '../../fleet-server/src/net/tlsMaterial';
 import { approveDeviceCode } from '../../fleet-server/src/testing/approveDevice';
-import { caSettingOf, endpointsFor, readCaFile } from '../../src/core/endpoints';
+import { caSettingOf, endpointsFor, readCaFile, readRelayCaFiles } from '../../src/core/endpoints';
+import { RelayPool } from '../../src/core/relay/relayPool';
 import { FleetApi } from '../../src/core/fleetApi';
 import { runDeviceFlow } from '../../src/core/oauth/deviceFlow';
 import { OpenIdProvider } from '../../src/core/oauth/oidcClient';
@@ -93,6 +94,35 @@ describe('TLS: fleet-server --tls and the extension core', () => {
       await assert.rejects(relay.health(), /TLS: the certificate of relay .* is not signed by the CA in "cmdop\.endpoints\.dev\.caFile"/);
     } finally {
       relay.close();
+    }
+  });
+
+  it('a fleet served by its own relay uses that relay\'s CA file (relayCaFiles) over the mode\'s', async () => {
+    const otherCaFile = generateTlsMaterial('127.0.0.1').caFile;
+    const staging = server.relays['acme-staging'];
+    const endpoints = endpointsFor('dev', { dev: { caFile: otherCaFile, relayCaFiles: { [staging]: server.tls!.caFile } } });
+    const modeCa = { ca: readCaFile('dev', endpoints), caSetting: setting };
+    const perRelay = readRelayCaFiles('dev', endpoints);
+    const pool = new RelayPool();
+    pool.setTls((address) => perRelay.get(address) ?? modeCa);
+    const key = (fleetId: string, name: string) => server.seed.fleets.find((f) => f.id === fleetId)!.api_keys.find((k) => k.name === name)!.secret;
+    try {
+      const viaOwnCa = pool.get({
+        address: staging,
+        fleetId: 'acme-staging',
+        fleetName: 'Acme Staging',
+        credential: { kind: 'apiKey', source: 'setting', secret: key('acme-staging', 'staging-ci'), fleetId: 'acme-staging' },
+      });
+      assert.equal((await viaOwnCa.health()).healthy, true);
+      const viaModeCa = pool.get({
+        address: server.relays['acme-prod'],
+        fleetId: 'acme-prod',
+        fleetName: 'Acme Production',
+        credential: { kind: 'apiKey', source: 'setting', secret: key('acme-prod', 'ci-deploy'), fleetId: 'acme-prod' },
+      });
+      await assert.rejects(viaModeCa.health(), /not signed by the CA in "cmdop\.endpoints\.dev\.caFile"/);
+    } finally {
+      pool.reset();
     }
   });
 

@@ -13,14 +13,14 @@ export class RelayPool {
   /** Fired before the channels close, so open sessions can say why they end. */
   readonly onWillReset = this.resets.event;
 
-  private tls: RelayTls | undefined;
+  private tlsFor: (address: string) => RelayTls | undefined = () => undefined;
 
   /** `log` receives a line per relay call (see relayLogging.ts). */
   constructor(private readonly log?: RequestLogger) {}
 
-  /** The mode's CA for every relay from now on (set with the mode's services, after a reset). */
-  setTls(tls: RelayTls | undefined): void {
-    this.tls = tls;
+  /** The mode's CA per relay address from now on (set with the mode's services, after a reset). */
+  setTls(tlsFor: (address: string) => RelayTls | undefined): void {
+    this.tlsFor = tlsFor;
   }
 
   get(target: RelayTarget): RelayClient {
@@ -29,7 +29,7 @@ export class RelayPool {
     const key = `${target.fleetId}|${target.address}|${who}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new RelayClient({ ...target, tls: target.tls ?? this.tls }, this.log);
+      client = new RelayClient({ ...target, tls: target.tls ?? this.tlsFor(target.address) }, this.log);
       this.clients.set(key, client);
     }
     return client;
