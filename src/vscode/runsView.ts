@@ -83,12 +83,17 @@ function runItem(run: FanOutRunInfo, newest: boolean): vscode.TreeItem {
   // The id changes when the run ends, so VS Code re-reads its expansion state and children.
   item.id = `run:${run.id}:${run.fanOut.isDone ? 'done' : 'running'}`;
   const time = run.startedAt.toLocaleTimeString();
-  item.description = `${run.fleetName} · ${time} · ${countsLabel(c)}`;
+  // Counts first: a narrow side bar cuts the end of the description.
+  item.description = `${countsLabel(c)} · ${run.fleetName} · ${time}`;
   item.tooltip = `\`${run.command}\` on ${c.total} machines in ${run.fleetName}, started ${run.startedAt.toLocaleString()}\n${countsLabel(c)}${run.fanOut.isDone ? '' : ' (running)'}`;
   const failed = c.failed + c.error + c.timeout > 0;
   item.iconPath = !run.fanOut.isDone
     ? new vscode.ThemeIcon('loading~spin')
-    : new vscode.ThemeIcon(failed ? 'error' : 'pass', new vscode.ThemeColor(failed ? 'testing.iconFailed' : 'testing.iconPassed'));
+    : failed
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
+      : c.cancelled > 0
+        ? new vscode.ThemeIcon('circle-slash')
+        : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
   item.contextValue = run.fanOut.isDone ? `fanOutRun.done${failed ? '.failures' : ''}` : 'fanOutRun.running';
   return item;
 }
