@@ -11,6 +11,7 @@ import { activationFigure, cmdopLogs } from './activationFigure';
 import type { RequestLog } from './httpRequests';
 import { signInFigure } from './signInFigure';
 import { type Figure, summarize } from './stats';
+import { presenceFigures } from './presenceFigures';
 import { treeFigures } from './treeFigures';
 
 export const ACTIVATION_RELOADS = 6;
@@ -22,8 +23,9 @@ export async function workbenchFigures(server: FleetServer, requests: RequestLog
     const signIn = await signInFigure(session, server, requests);
     const activation = await activationFigure(session, ACTIVATION_RELOADS, /OAuth$/);
     const tree = await treeFigures(session, server, requests);
+    const presence = await presenceFigures(session, server, requests);
     const runbook = await runbookActivationFigure(session);
-    return [activation, ...tree, signIn, runbook];
+    return [activation, ...tree, signIn, runbook, ...presence];
   } catch (error) {
     const files = await session.captureFailure('bench').catch(() => []);
     if (files.length) console.error(`bench: workbench state saved to ${files.join(', ')}`);
