@@ -20,6 +20,8 @@ import { startRunbooksWhenOpened } from './vscode/runbook/runbookStarter';
 import { FleetStatusBar } from './vscode/statusBar';
 import { StatusController } from './vscode/statusController';
 import { registerShellProfile } from './vscode/terminalProfile';
+import { SessionsView } from './vscode/sessionsView';
+import { newRunbook, openWalkthrough } from './vscode/commands/walkthrough';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -39,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   let services: ModeServices | undefined;
   let tree: MachinesTree | undefined;
+  let sessions: SessionsView | undefined;
   const perMode: vscode.Disposable[] = [];
   const fleetChanged = new vscode.EventEmitter<void>();
   context.subscriptions.push(fleetChanged);
@@ -61,16 +64,22 @@ export function activate(context: vscode.ExtensionContext): void {
     const status = new StatusController(s.fleets, bar, log);
     tree = new MachinesTree(s.fleets, s.api);
     const view = vscode.window.createTreeView('cmdop.machines', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+    sessions = new SessionsView(s.fleets, pool, log);
+    const sessionsView = vscode.window.createTreeView('cmdop.sessions', { treeDataProvider: sessions });
     perMode.push(
       tree,
       view,
       tree.watch(view),
+      sessions,
+      sessionsView,
+      sessions.watch(sessionsView),
       vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'CMDOP', s.auth, { supportsMultipleAccounts: false }),
       s.fleets.onDidChange((change) => {
         if (change === 'credentials') {
           // A new fleet or credential means new channels: drop the old ones so nothing leaks across fleets.
           pool.reset();
           tree?.refresh();
+          sessions?.refresh();
           fleetChanged.fire();
         }
         void status.update();
@@ -142,6 +151,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('cmdop.copyHostname', run((_s, node) => copyHostname(node))),
     vscode.commands.registerCommand('cmdop.showLog', () => log.show()),
     registerShellProfile(() => services && machineDeps(services)),
+    vscode.commands.registerCommand('cmdop.sessions.refresh', () => sessions?.refresh()),
+    vscode.commands.registerCommand('cmdop.sessions.attach', run((_s, node) => sessions?.attach(node))),
+    vscode.commands.registerCommand('cmdop.sessions.close', run((_s, node) => sessions?.close(node))),
+    vscode.commands.registerCommand('cmdop.openWalkthrough', run(() => openWalkthrough())),
+    vscode.commands.registerCommand('cmdop.newRunbook', run((s) => newRunbook(s.fleets))),
     startRunbooksWhenOpened({
       context,
       log,

@@ -23,13 +23,7 @@ const lastActivation = (file: string) => {
   return all.length ? Number(all[all.length - 1][1]) : undefined;
 };
 
-/** `afterEach` runs once the window settled after each reload (e.g. waits for the runbook server). */
-export async function activationFigure(
-  session: Session,
-  reloads: number,
-  settled: RegExp,
-  options: { name?: string; afterEach?: () => Promise<void> } = {},
-): Promise<Figure> {
+export async function activationFigure(session: Session, reloads: number, settled: RegExp): Promise<Figure> {
   const values: number[] = [];
   for (let i = 0; i < reloads; i++) {
     const before = new Set(cmdopLogs(session));
@@ -43,11 +37,10 @@ export async function activationFigure(
     values.push(value);
     // Let the extension finish starting (session restored, status shown) before the next reload.
     await session.wb.statusBar.waitForText('cmdop.status', settled, 60_000);
-    await options.afterEach?.();
   }
   const s = summarize(values);
   return {
-    name: options.name ?? `activation: time in activate() (${reloads} reloads)`,
+    name: `activation: time in activate() (${reloads} reloads)`,
     value: s.median,
     unit: 'ms',
     goal: { kind: 'max', value: 15, of: 'value', text: '≤ 15 ms' },

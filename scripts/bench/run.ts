@@ -48,6 +48,11 @@ async function main(): Promise<void> {
       writeFileSync('test-results/bench-fanout.json', JSON.stringify({ at: new Date().toISOString(), figures: figures.map((f) => ({ ...f, ratio: ratioOf(f), met: met(f) })) }, null, 2));
       return;
     }
+    // `--only runbooks`: the runbook language server rows over LSP (no code-server).
+    if (only === 'runbooks') {
+      printTable(await runbookFigures(server), { allHints });
+      return;
+    }
     const fleet = server.seed.fleets.find((f) => f.id === 'acme-prod')!;
     const secret = fleet.api_keys.find((k) => k.name === 'ci-deploy')!.secret;
     console.log('bench: exec latency and throughput (extension path vs bare grpc-js)…');

@@ -89,6 +89,8 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
     }
     this.state = 'live';
     this.sendHeldInput();
+    // The walkthrough's "Open a shell" step completes on a real shell, however it was opened.
+    if (!this.command) void vscode.commands.executeCommand('setContext', 'cmdop.shellOpened', true);
   }
 
   private attach(session: RemoteSession): void {

@@ -28,6 +28,9 @@ export class StatusController {
       this.bar.show(active);
       this.log.info(`Using fleet "${active.fleet.name}" via ${active.credential.source} (${active.skipped.join('; ') || 'first choice'})`);
       await vscode.commands.executeCommand('setContext', 'cmdop.signedIn', true);
+      // For the walkthrough's "Sign in" and "Add a fleet key" steps.
+      await vscode.commands.executeCommand('setContext', 'cmdop.signedInWithOAuth', active.credential.source === 'oauth');
+      await vscode.commands.executeCommand('setContext', 'cmdop.usingFleetKey', active.credential.kind === 'apiKey');
     } catch (err) {
       if (mine !== this.generation) return;
       this.last = undefined;
@@ -38,6 +41,8 @@ export class StatusController {
         this.log.warn((err as Error).message);
       }
       await vscode.commands.executeCommand('setContext', 'cmdop.signedIn', false);
+      await vscode.commands.executeCommand('setContext', 'cmdop.signedInWithOAuth', false);
+      await vscode.commands.executeCommand('setContext', 'cmdop.usingFleetKey', false);
     }
   }
 }

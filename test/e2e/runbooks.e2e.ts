@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { describe } from 'node:test';
 import { useWorkbench, waitFor } from './harness';
 import { signInThroughUi } from './flows/deviceSignIn';
-import { clickCodeLens, codeLenses, editorLines, errorSquiggles, goTo, hoverAtCursor, openFile } from './flows/editor';
+import { clickCodeLens, codeLenses, editorLines, goTo, hoverAtCursor, openFile, squiggles } from './flows/editor';
 import { fleetOf, fleetSession } from './flows/fleetSession';
 
 const EXAMPLE = 'restart-api.runbook.md';
@@ -15,6 +15,8 @@ const EXAMPLE = 'restart-api.runbook.md';
 function runbookFolder(): string {
   const folder = mkdtempSync(join(tmpdir(), 'cmdop-runbooks-'));
   copyFileSync(resolve(__dirname, '../../examples', EXAMPLE), join(folder, EXAMPLE));
+  // No fleet line: checked against the active fleet (the status bar's), so a fleet switch changes the verdict.
+  writeFileSync(join(folder, 'active-fleet.runbook.md'), ['# Uses the active fleet', '```sh @web-1', 'uptime', '```', ''].join('\n'));
   writeFileSync(join(folder, 'guest.runbook.md'), ['---', 'fleet: partner-lab', '---', '# Lab', '```sh @lab-1', 'uptime', '```', ''].join('\n'));
   return folder;
 }
@@ -39,7 +41,7 @@ describe('runbooks: the language server in VS Code', () => {
     }, { timeoutMs: 60_000 });
     assert.ok(lenses.includes('Run on…'), JSON.stringify(lenses));
     assert.ok(lenses.includes('▶ Run on web-1, db-1'), JSON.stringify(lenses));
-    assert.equal(await errorSquiggles(session), 0, 'the example has no errors');
+    assert.equal(await squiggles(session, 'error'), 0, 'the example has no errors');
     await clickCodeLens(session, '▶ Run on web-1', 17);
     await wb.terminal.waitForName('CMDOP: web-1', 20_000);
     const text = await wb.terminal.waitForText(/exit code 0/, 30_000);
@@ -58,7 +60,7 @@ describe('runbooks: the language server in VS Code', () => {
       const item = await wb.views.waitForTreeItem('Runs', 'df -h / | tail -n 1', 5_000).catch(() => undefined);
       return item && /✓ 2 ✗ 0/.test(item.description) ? item : undefined;
     }, { timeoutMs: 60_000 });
-    assert.match(run.description, /^Acme Production · /);
+    assert.match(run.description, / · Acme Production · /);
   });
 
   ui.test('hover on web-1 shows it online, with OS and role', async (_wb, session) => {
@@ -74,7 +76,7 @@ describe('runbooks: the language server in VS Code', () => {
     await openFile(session, EXAMPLE);
     await goTo(session, 42, 15); // end of "```sh @batch-1"
     await session.page.keyboard.type(' @dbb-1');
-    await waitFor('an error squiggle', async () => ((await errorSquiggles(session)) > 0 ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor('an error squiggle', async () => ((await squiggles(session, 'error')) > 0 ? true : undefined), { timeoutMs: 30_000 });
     await goTo(session, 42, 18);
     const hover = await hoverAtCursor(session, /Unknown machine "dbb-1"/);
     assert.match(hover, /Did you mean "db-1"\?/);
@@ -85,15 +87,43 @@ describe('runbooks: the language server in VS Code', () => {
     await session.page.keyboard.press('Enter');
     const line = await waitFor('the fixed line', async () => (await editorLines(session)).find((l) => l.includes('@batch-1 @db-1')), { timeoutMs: 20_000 });
     assert.equal(line, '```sh @batch-1 @db-1');
-    await waitFor('the squiggle to go', async () => ((await errorSquiggles(session)) === 0 ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor('the squiggle to go', async () => ((await squiggles(session, 'error')) === 0 ? true : undefined), { timeoutMs: 30_000 });
   });
 
   ui.test("a Guest fleet's block shows the observer-only error and has no run lens", async (_wb, session) => {
     await openFile(session, 'guest.runbook.md');
-    await waitFor('observer-only squiggles', async () => ((await errorSquiggles(session)) >= 2 ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor('observer-only squiggles', async () => ((await squiggles(session, 'error')) >= 2 ? true : undefined), { timeoutMs: 30_000 });
     await goTo(session, 5, 2);
     const hover = await hoverAtCursor(session, /observer-only/);
     assert.match(hover, /You are a Guest in fleet "Partner Lab"/);
     assert.deepEqual(await codeLenses(session), []);
+  });
+
+  ui.test('presence reaches the server: web-1 going offline turns into a warning, and back', async (_wb, session) => {
+    await openFile(session, 'active-fleet.runbook.md');
+    await waitFor('the run lens', async () => ((await codeLenses(session)).includes('▶ Run on web-1') ? true : undefined), { timeoutMs: 30_000 });
+    assert.equal(await squiggles(session, 'warning'), 0);
+    await fleetOf(session).stopMachine('acme-prod', 'web-1');
+    try {
+      // The extension re-reads the named machines' presence every 15 s while a runbook is open.
+      await waitFor('an offline warning', async () => ((await squiggles(session, 'warning')) > 0 ? true : undefined), { timeoutMs: 60_000 });
+      await goTo(session, 2, 9);
+      assert.match(await hoverAtCursor(session, /offline/), /web-1/);
+      await session.page.keyboard.press('Escape');
+    } finally {
+      await fleetOf(session).startMachine('acme-prod', 'web-1');
+    }
+    await waitFor('the warning to go', async () => ((await squiggles(session, 'warning')) === 0 ? true : undefined), { timeoutMs: 60_000 });
+  });
+
+  ui.test('a fleet switch reaches the server: the same runbook in the Guest fleet is observer-only, without run lens', async (wb, session) => {
+    await openFile(session, 'active-fleet.runbook.md');
+    await wb.runCommand('CMDOP: Switch Fleet');
+    await wb.quickInput.pick(/Partner Lab/);
+    await wb.statusBar.waitForText('cmdop.status', /^Partner Lab/, 15_000);
+    await waitFor('observer-only errors', async () => ((await squiggles(session, 'error')) > 0 ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor('the run lens to go', async () => ((await codeLenses(session)).length === 0 ? true : undefined), { timeoutMs: 30_000 });
+    await goTo(session, 2, 2);
+    assert.match(await hoverAtCursor(session, /observer-only/), /Guest in fleet "Partner Lab"/);
   });
 });

@@ -70,8 +70,11 @@ for (const mode of ['extensions', 'upstream-only'] as const) {
     });
 
     it('stops a command on Ctrl-C with exit code 130', async () => {
-      const session = await RemoteSession.open(client, 'web-1', { command: 'echo "waiting"; sleep 30; echo "not-""reached"', cols: 80, rows: 24 });
+      const session = await RemoteSession.open(client, 'web-1', { command: `sh -c 'echo "waiting"; exec sleep 30'; echo "not-""reached"`, cols: 80, rows: 24 });
       const { until, exited, text } = collect(session);
+      // "waiting" comes from the foreground job itself: an interactive shell hands the terminal to a job
+      // before it runs, so a Ctrl-C sent now reaches it (sent between two jobs of a list, bash would only
+      // note it and go on with the list when the next job exits normally).
       await until(/waiting/);
       await session.write(Buffer.from('\x03'));
       const exit = await exited;

@@ -158,6 +158,9 @@ describe('runbook language server over LSP', () => {
     assert.ok(after.some((d) => d.code === 'unknown-host'));
     const web = await lsp.request<{ label: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line: 9, character: 11 } });
     assert.deepEqual(web.map((i) => i.label).sort(), ['web-*', 'web-1', 'web-2']);
+    // In the front matter's targets line: after "web-1, d" (line 2, column 17) → db-1 and its family glob.
+    const frontMatter = await lsp.request<{ label: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 17 } });
+    assert.deepEqual(frontMatter.map((i) => i.label).sort(), ['db-*', 'db-1']);
     const fleets = await lsp.request<{ label: string; detail: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 9 } });
     assert.deepEqual(fleets.map((i) => i.label), ['acme-prod', 'partner-lab']);
     assert.match(fleets[1].detail, /Guest/);

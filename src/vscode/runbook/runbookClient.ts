@@ -9,7 +9,7 @@ import type { RunbookHost } from './runbookHost';
 import { runBlock, runBlockOn } from './runbookRuns';
 import { isRunbook } from './runbookStarter';
 
-/** Presence of the machines a runbook names is re-read this often while a runbook is open. */
+/** Presence of the machines a runbook names is re-read this often while a runbook is open and the window focused. */
 const PRESENCE_POLL_MS = 15_000;
 
 export function startRunbookClient(host: RunbookHost): vscode.Disposable {
@@ -39,7 +39,8 @@ export function startRunbookClient(host: RunbookHost): vscode.Disposable {
     if (client.isRunning()) void client.sendNotification(FACTS_CHANGED_NOTIFICATION);
   };
   const poll = setInterval(async () => {
-    if (!facts || !vscode.workspace.textDocuments.some(isRunbook)) return;
+    // Only while someone can see it: a runbook is open and the window has focus.
+    if (!facts || !vscode.window.state.focused || !vscode.workspace.textDocuments.some(isRunbook)) return;
     if (await facts.refreshPresence().catch(() => false)) factsChanged();
   }, PRESENCE_POLL_MS);
 

@@ -68,7 +68,7 @@ export async function clickCodeLens(session: Session, title: string, line: numbe
   await lens.click();
 }
 
-/** Number of error squiggles drawn in the active editor. */
-export async function errorSquiggles(session: Session): Promise<number> {
-  return session.page.locator(`${EDITOR} .squiggly-error`).count();
+/** Number of error or warning squiggles drawn in the active editor. */
+export async function squiggles(session: Session, severity: 'error' | 'warning'): Promise<number> {
+  return session.page.locator(`${EDITOR} .squiggly-${severity}`).count();
 }

@@ -1,0 +1,176 @@
+import * as vscode from 'vscode';
+import type { FleetInfo } from '../core/fleetApi';
+import { NotSignedInError } from '../core/errors';
+import type { FleetContext } from '../core/fleetContext';
+import { type LiveSession, sessionDescription, sessionsKey, toLiveSessions } from '../core/liveSessions';
+import { canUseSessions } from '../core/machines';
+import { PresencePoller } from '../core/presence';
+import type { RelayPool } from '../core/relay/relayPool';
+import { fleetColor, terminalName } from '../core/terminalIdentity';
+import { refreshIntervalMs, REFRESH_INTERVAL_SETTING } from './machinesTree';
+import { relayFor } from './relayAccess';
+import { RemoteTerminal } from './remoteTerminal';
+
+export type SessionNode = { kind: 'session'; fleet: FleetInfo; session: LiveSession } | { kind: 'message'; text: string; icon: string };
+
+/**
+ * The active fleet's live sessions (ListSessions), under the Machines view: machine, shared or private, who
+ * opened it when the relay says, whether its shell runs and how many are attached, and its age. Polled like
+ * the Machines tree (only while visible and focused); the view redraws only when something changed.
+ */
+export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscode.Disposable {
+  private readonly changes = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changes.event;
+  private nodes: SessionNode[] | undefined;
+  private shownKey = '';
+  private loading: Promise<SessionNode[]> | undefined;
+  private readonly poller = new PresencePoller(() => this.poll(), refreshIntervalMs());
+
+  constructor(
+    private readonly fleets: FleetContext,
+    private readonly pool: RelayPool,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  watch(view: vscode.TreeView<SessionNode>): vscode.Disposable {
+    this.poller.setVisible(view.visible);
+    this.poller.setFocused(vscode.window.state.focused);
+    return vscode.Disposable.from(
+      view.onDidChangeVisibility((e) => this.poller.setVisible(e.visible)),
+      vscode.window.onDidChangeWindowState((s) => this.poller.setFocused(s.focused)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`cmdop.${REFRESH_INTERVAL_SETTING}`)) this.poller.setInterval(refreshIntervalMs());
+      }),
+    );
+  }
+
+  refresh(): void {
+    this.nodes = undefined;
+    this.shownKey = '';
+    this.poller.restartClock();
+    this.changes.fire();
+  }
+
+  dispose(): void {
+    this.poller.dispose();
+    this.changes.dispose();
+  }
+
+  getTreeItem(node: SessionNode): vscode.TreeItem {
+    if (node.kind === 'message') {
+      const item = new vscode.TreeItem(node.text);
+      item.iconPath = new vscode.ThemeIcon(node.icon);
+      return item;
+    }
+    const { session: s, fleet } = node;
+    const item = new vscode.TreeItem(s.name);
+    item.id = `session:${fleet.id}:${s.id}`;
+    item.description = sessionDescription(s);
+    item.iconPath = new vscode.ThemeIcon(s.shellRunning ? 'terminal' : 'debug-disconnect', new vscode.ThemeColor(fleetColor(fleet.id)));
+    const guest = !canUseSessions(fleet.role);
+    item.tooltip = [
+      `${s.name} (${s.hostname}) in ${fleet.name}`,
+      `Session ${s.id}`,
+      s.shared ? 'Shared: everyone who attaches sees the same shell and types into it.' : 'Private session.',
+      s.openedBy ? `Opened by ${s.openedBy}` : 'The relay does not say who opened it.',
+      guest ? 'You are a Guest here: you can attach read-only.' : 'Attach joins it in a terminal; closing that terminal leaves the session running.',
+    ].join('\n');
+    item.contextValue = guest ? 'session.readOnly' : 'session';
+    item.command = undefined;
+    return item;
+  }
+
+  async getChildren(node?: SessionNode): Promise<SessionNode[]> {
+    if (node) return [];
+    if (!this.nodes) this.nodes = await this.load();
+    this.shownKey = this.keyOf(this.nodes);
+    return this.nodes;
+  }
+
+  /** Joins a session in a new terminal; a Guest's terminal is read-only. */
+  async attach(node: SessionNode | undefined): Promise<void> {
+    const target = node?.kind === 'session' ? node : await this.pick('Attach to a session');
+    if (!target) return;
+    const { fleet, session } = target;
+    const client = await relayFor(this.fleets, this.pool, fleet, false);
+    const readOnly = !canUseSessions(fleet.role);
+    const color = new vscode.ThemeColor(fleetColor(fleet.id));
+    const terminal = vscode.window.createTerminal({
+      name: `${terminalName({ name: session.name, hostname: session.hostname }, fleet.name)} · ${readOnly ? 'read-only' : 'attached'}`,
+      pty: new RemoteTerminal(client, session.hostname, undefined, this.log, this.pool, { sessionId: session.id, readOnly }),
+      iconPath: new vscode.ThemeIcon(readOnly ? 'eye' : 'plug', color),
+      color,
+    });
+    terminal.show();
+    setTimeout(() => this.refresh(), 1500); // its shell now runs, one more attached
+  }
+
+  /** Ends a session for everyone attached, after asking. */
+  async close(node: SessionNode | undefined): Promise<void> {
+    const target = node?.kind === 'session' ? node : await this.pick('Close a session');
+    if (!target) return;
+    const { fleet, session } = target;
+    if (!canUseSessions(fleet.role)) throw new Error(`You are a Guest in fleet "${fleet.name}": guests cannot close sessions.`);
+    const others = session.attached ? ` ${session.attached} terminal(s) attached to it will be disconnected.` : '';
+    const answer = await vscode.window.showWarningMessage(
+      `End the ${session.shared ? 'shared ' : ''}session on ${session.name}?${others}`,
+      { modal: true, detail: 'Its shell and everything running in it are ended. A new one starts on the next attach.' },
+      'End Session',
+    );
+    if (answer !== 'End Session') return;
+    const client = await relayFor(this.fleets, this.pool, fleet, true);
+    await client.closeSession(session.id, 'closed from the Sessions view');
+    this.refresh();
+  }
+
+  private async pick(title: string): Promise<Extract<SessionNode, { kind: 'session' }> | undefined> {
+    const sessions = (await this.load()).filter((n): n is Extract<SessionNode, { kind: 'session' }> => n.kind === 'session');
+    if (sessions.length === 0) {
+      void vscode.window.showInformationMessage('CMDOP: The active fleet has no live sessions.');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      sessions.map((n) => ({ label: n.session.name, description: sessionDescription(n.session), node: n })),
+      { title: `CMDOP: ${title}` },
+    );
+    return picked?.node;
+  }
+
+  private async poll(): Promise<void> {
+    const fresh = await this.load();
+    if (this.keyOf(fresh) === this.shownKey) return;
+    this.nodes = fresh;
+    this.changes.fire();
+  }
+
+  private keyOf(nodes: SessionNode[]): string {
+    return nodes.map((n) => (n.kind === 'message' ? n.text : '')).join('|') + sessionsKey(nodes.flatMap((n) => (n.kind === 'session' ? [n.session] : [])));
+  }
+
+  /** One ListSessions of the active fleet; concurrent callers share it. */
+  private load(): Promise<SessionNode[]> {
+    this.loading ??= this.fetch().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async fetch(): Promise<SessionNode[]> {
+    let fleet: FleetInfo;
+    try {
+      fleet = (await this.fleets.current()).fleet;
+    } catch (err) {
+      // Signed out: an empty view shows its welcome text (sign in or add a key).
+      if (err instanceof NotSignedInError) return [];
+      return [{ kind: 'message', text: (err as Error).message, icon: 'info' }];
+    }
+    try {
+      const client = await relayFor(this.fleets, this.pool, fleet, false);
+      const [{ extensions }, items] = await Promise.all([client.capabilities(), client.listSessions()]);
+      // An upstream relay has no shared/shell fields: proto defaults (false, 0) must not read as facts.
+      const sessions = toLiveSessions(extensions ? items : items.map((i) => ({ ...i, shared: undefined, shell_started: undefined, attached_clients: undefined })));
+      if (sessions.length === 0) return [{ kind: 'message', text: `No live sessions in ${fleet.name}`, icon: 'info' }];
+      return sessions.map((session) => ({ kind: 'session', fleet, session }));
+    } catch (err) {
+      return [{ kind: 'message', text: `Could not list sessions of ${fleet.name}: ${(err as Error).message}`, icon: 'error' }];
+    }
+  }
+}
