@@ -58,6 +58,8 @@ describe('everyday use: walkthrough, terminal profile, sessions', () => {
     await stepDone(session, 'Sign in to CMDOP', false);
     await signInThroughUi(session, fleetOf(session).issuer);
     await wb.statusBar.waitForText(STATUS, /OAuth$/, 30_000);
+    // Signing in from the palette may have closed a walkthrough that opened as a modal overlay: reopen it.
+    if ((await walkthroughSteps(session)).length === 0) await wb.runCommand('CMDOP: Get Started');
     await stepDone(session, 'Sign in to CMDOP', true);
     await stepDone(session, 'Or add a fleet API key (CI, automation)', false);
   });
@@ -80,7 +82,8 @@ describe('everyday use: walkthrough, terminal profile, sessions', () => {
       await page.keyboard.press('Escape');
       return undefined;
     });
-    await item.hover();
+    // force: the menu can keep sliding into place while the panel settles, and Playwright waits for it to stand still.
+    await item.hover({ force: true });
     await page.keyboard.press('Enter');
     await wb.quickInput.waitOpen();
     await wb.quickInput.fill('db');

@@ -111,7 +111,12 @@ describe('fan-out: one command on many machines', () => {
     await wb.quickInput.waitOpen();
     await wb.quickInput.answer('web-*, batch-*');
     await wb.quickInput.waitOpen();
-    assert.match(await wb.quickInput.title(), /Run on 1 online machine in Acme Production matching web-\*, batch-\*/);
+    // The next step's title replaces the pattern step's once the fleet's machines are matched.
+    const title = await waitFor('the command step of Run on Fleet…', async () => {
+      const now = await wb.quickInput.title();
+      return /^Run on \d+ online machine/.test(now) ? now : undefined;
+    });
+    assert.match(title, /Run on 1 online machine in Acme Production matching web-\*, batch-\*/);
     await wb.quickInput.type('echo fleet-$HOSTNAME');
     await wb.quickInput.submit();
     const rows = await runRows(session, 'echo fleet-$HOSTNAME', 2);

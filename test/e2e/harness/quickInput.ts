@@ -55,11 +55,20 @@ export class QuickInput {
     await this.page.keyboard.press('F1');
     try {
       await this.waitOpen(3_000);
-    } catch {
+      if (!(await this.inert())) return;
+      // Open but inert: a modal editor overlay (the Welcome walkthrough can open as one) holds the focus.
       await this.page.keyboard.press('Escape');
-      await this.page.keyboard.press('F1');
-      await this.waitOpen(10_000);
+    } catch {
+      // not open: the overlay swallowed F1
     }
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    await this.waitOpen(10_000);
+  }
+
+  /** True while the input sits under an `inert` ancestor (a modal overlay is up) and cannot take input. */
+  private async inert(): Promise<boolean> {
+    return this.input.evaluate((el) => !!el.closest('[inert]')).catch(() => false);
   }
 
   /** Replaces the text in the input and lets the list refilter. */
