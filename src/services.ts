@@ -13,6 +13,7 @@ import { TokenKeeper } from './core/oauth/tokenKeeper';
 import { loggingFetch } from './core/requestLog';
 import { FileLease } from './core/oauth/fileLease';
 import { SecretPeers } from './core/secretPeers';
+import { SharedState } from './core/sharedState';
 import type { SecretStore } from './core/storage';
 import { join } from 'node:path';
 import { CmdopAuthenticationProvider } from './vscode/authProvider';
@@ -66,12 +67,14 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
     setActiveFleet: (fleetId) => fleets.setActiveFleet(fleetId),
     log: (line) => log.info(line),
   });
+  // The active fleet is followed by every window at once, like the keys (see SharedState).
+  const shared = new SharedState(secrets, context.globalState, [FleetContext.activeFleetKey(mode)]);
   fleets = new FleetContext({
     mode,
     endpoints,
     env,
     settingFleet: () => vscode.workspace.getConfiguration('cmdop').get<string>('fleet') || undefined,
-    state: context.globalState,
+    state: shared,
     keys,
     legacy,
     keeper,
@@ -93,6 +96,7 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
       auth.dispose();
       keeper.dispose();
       keys.dispose();
+      shared.dispose();
     },
   };
 }

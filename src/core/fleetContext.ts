@@ -58,6 +58,9 @@ export class FleetContext {
   constructor(private readonly deps: FleetContextDeps) {
     deps.keys.onDidChange(() => this.changes.fire('credentials'));
     deps.keeper.onDidChange(({ reason }) => this.changes.fire(reason === 'refreshed' ? 'refreshed' : 'credentials'));
+    deps.state.onDidChange?.((key) => {
+      if (key === this.activeKey) this.changes.fire('credentials');
+    });
   }
 
   get mode(): Mode {
@@ -122,8 +125,13 @@ export class FleetContext {
     return [...byId.values()].sort((a, b) => a.fleet.name.localeCompare(b.fleet.name));
   }
 
+  /** Where the active fleet of a mode is kept (globalState, shared live between windows by SharedState). */
+  static activeFleetKey(mode: Mode): string {
+    return `cmdop.activeFleet.${mode}`;
+  }
+
   private get activeKey(): string {
-    return `cmdop.activeFleet.${this.deps.mode}`;
+    return FleetContext.activeFleetKey(this.deps.mode);
   }
 
   private sources() {

@@ -14,4 +14,6 @@ export interface SecretStore {
 export interface StateStore {
   get<T>(key: string): T | undefined;
   update(key: string, value: unknown): Thenable<void>;
+  /** Fires with the key when another window changed a value (only stores shared live between windows have it). */
+  onDidChange?: (listener: (key: string) => unknown) => { dispose(): void };
 }
