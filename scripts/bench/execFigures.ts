@@ -1,33 +1,17 @@
 // Exec latency, throughput and event-loop stalls: the extension's relay path vs a bare grpc-js client,
 // measured in a child process (execClient.ts) against the fleet server running in this one.
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { BENCH_SCRATCH, runJsonClient } from './childClient';
 import { compareProfiles, topSelf } from './cpuProfile';
 import { LATENCY_COMMAND, LATENCY_RUNS, THROUGHPUT_COMMAND, THROUGHPUT_RUNS, WARMUP_RUNS, type MeasureResult, type StreamRun } from './execClient';
 import type { Target } from './relayPaths';
 import { type Figure, met, summarize } from './stats';
 
-export const PROFILE_DIR = 'test-results/bench-profiles';
+export const PROFILE_DIR = BENCH_SCRATCH;
 const CLIENT = join(__dirname, 'execClient.ts');
 
 function runClient<T>(args: string[]): Promise<T> {
-  mkdirSync(PROFILE_DIR, { recursive: true });
-  const out = join(PROFILE_DIR, `result-${process.pid}-${Date.now()}.json`);
-  return new Promise<T>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, args[0], args[1], out, ...args.slice(2)], { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`exec client ${args[0]} exited with ${code}`));
-      try {
-        resolve(JSON.parse(readFileSync(out, 'utf8')) as T);
-      } catch (err) {
-        reject(err);
-      } finally {
-        rmSync(out, { force: true });
-      }
-    });
-  });
+  return runJsonClient<T>(`exec client ${args[0]}`, CLIENT, (out) => [args[0], args[1], out, ...args.slice(2)]);
 }
 
 /** CPU profiles of both paths doing `workload`; returns a one-line comparison. */

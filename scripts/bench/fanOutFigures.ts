@@ -4,12 +4,13 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { BENCH_SCRATCH, runJsonClient } from './childClient';
 import { type FleetServer, SCALE_FLEET_ID } from '../../fleet-server/src/index';
 import type { FanOutMeasure, FanOutTarget } from './fanOutClient';
 import type { Figure } from './stats';
 
 const CLIENT = join(__dirname, 'fanOutClient.ts');
-const OUT_DIR = 'test-results/bench-profiles';
+const OUT_DIR = BENCH_SCRATCH;
 export const FAN_OUT_MACHINES = 1000;
 const COMMAND = 'hostname';
 
@@ -34,23 +35,8 @@ function startIdleControl(): { stop(): Promise<{ worstStallMs: number; p99StallM
 }
 
 function runClient(which: 'extension' | 'sdk', target: FanOutTarget): Promise<FanOutMeasure> {
-  mkdirSync(OUT_DIR, { recursive: true });
-  const out = join(OUT_DIR, `fanout-${which}-${process.pid}.json`);
   const profile = process.env.CMDOP_BENCH_FANOUT_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', OUT_DIR] : [];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', ...profile, '--import', 'tsx', CLIENT, which, JSON.stringify(target), out], { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`fan-out client (${which}) exited with ${code}`));
-      try {
-        resolve(JSON.parse(readFileSync(out, 'utf8')) as FanOutMeasure);
-      } catch (err) {
-        reject(err);
-      } finally {
-        rmSync(out, { force: true });
-      }
-    });
-  });
+  return runJsonClient<FanOutMeasure>(`fan-out client (${which})`, CLIENT, (out) => [which, JSON.stringify(target), out], ['--expose-gc', ...profile]);
 }
 
 /** Samples the server's running sessions of the fleet while `body` runs; returns the peak. */

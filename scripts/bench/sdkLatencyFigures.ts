@@ -1,32 +1,15 @@
 // First-byte latency of a command: the extension's run-command path vs the public SDK's execute(), on the
 // same machine, against a fleet server with this project's extensions and one with --upstream-only.
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runJsonClient } from './childClient';
 import { startFleetServer } from '../../fleet-server/src/index';
 import { SDK_LATENCY_COMMAND, SDK_LATENCY_RUNS, type SdkLatencyResult, type SdkLatencyTarget } from './sdkLatencyClient';
 import { type Figure, summarize } from './stats';
 
 const CLIENT = join(__dirname, 'sdkLatencyClient.ts');
-const SCRATCH = 'test-results/bench-profiles';
 
 function runClient(target: SdkLatencyTarget): Promise<SdkLatencyResult> {
-  mkdirSync(SCRATCH, { recursive: true });
-  const out = join(SCRATCH, `sdk-latency-${process.pid}-${Date.now()}.json`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(target), out], { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`SDK latency client exited with ${code}`));
-      try {
-        resolve(JSON.parse(readFileSync(out, 'utf8')) as SdkLatencyResult);
-      } catch (err) {
-        reject(err);
-      } finally {
-        rmSync(out, { force: true });
-      }
-    });
-  });
+  return runJsonClient<SdkLatencyResult>('SDK latency client', CLIENT, (out) => [JSON.stringify(target), out]);
 }
 
 export async function sdkLatencyFigures(): Promise<Figure[]> {
