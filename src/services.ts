@@ -17,6 +17,7 @@ import { SharedState } from './core/sharedState';
 import type { SecretStore } from './core/storage';
 import { join } from 'node:path';
 import { CmdopAuthenticationProvider } from './vscode/authProvider';
+import { readProxySettings } from './vscode/proxySettings';
 
 /** The object graph of one mode (prod or dev), built in one place. */
 export interface ModeServices extends vscode.Disposable {
@@ -42,7 +43,8 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
   // A CA file for the mode is trusted by REST, the identity provider and (through relayTls) the relays.
   const tls: RelayTls = { ca: readCaFile(mode, endpoints), caSetting: caSettingOf(mode) };
   const relayCas = readRelayCaFiles(mode, endpoints);
-  const requests = loggingFetch(log, tlsFetch(tls));
+  // http.proxy & co. are read on every request, so changing them needs no reload.
+  const requests = loggingFetch(log, tlsFetch({ ...tls, proxy: readProxySettings, env, onProxy: (line) => log.info(`HTTP: ${line}`) }));
   const idp = new OpenIdProvider(endpoints.issuer, endpoints.clientId, requests);
   // Windows elect the refreshing one through a lock file next to the peers' sockets (see SecretPeers).
   const election = secrets instanceof SecretPeers ? new FileLease(join(secrets.dir, `refresh-${mode}.lock`)) : undefined;

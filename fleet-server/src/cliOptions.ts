@@ -12,6 +12,8 @@ export const USAGE = `Usage: tsx fleet-server/src/main.ts [options]
   --admin-token <token>      token for /admin endpoints (default: random, printed)
   --tls                      generate a CA and serve the identity provider, API and relays over TLS
                              with certificates from it (the CA file's path is printed)
+  --public-host <name>       the host name in the issuer and API URLs and the TLS certificate
+                             (listeners still bind 127.0.0.1), e.g. for clients behind a proxy
   --upstream-only            relays serve only upstream CMDOP RPCs and fields (this project's
                              extensions answer UNIMPLEMENTED), to test clients against them
   --help`;
@@ -34,6 +36,7 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
       'admin-token': { type: 'string' },
       'upstream-only': { type: 'boolean' },
       tls: { type: 'boolean' },
+      'public-host': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -50,5 +53,6 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
     adminToken: values['admin-token'],
     upstreamOnly: values['upstream-only'] ?? false,
     tls: values.tls ?? false,
+    publicHost: values['public-host'],
   };
 }

@@ -28,6 +28,11 @@ export const FLEET_SERVER_VERSION = 'cmdop-fleet-server/0.1.0';
 export interface FleetServerOptions {
   seedPath?: string;
   host?: string;
+  /**
+   * The host name in the issuer and API URLs and in the TLS certificate (default: host); the listeners still
+   * bind host. For a fleet server known by a name, e.g. reached through a proxy that resolves it.
+   */
+  publicHost?: string;
   ports?: { issuer?: number; api?: number; relay?: number; stagingRelay?: number };
   accessTokenTtlSeconds?: number;
   scaleMachines?: number;
@@ -93,7 +98,8 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
   const agentSessions = new AgentSessions(supervisor, (id) => registry.get(id));
   const adminToken = options.adminToken ?? randomBytes(18).toString('base64url');
   const closers: (() => Promise<void>)[] = [];
-  const tls = options.tls ? generateTlsMaterial(host) : undefined;
+  const publicHost = options.publicHost ?? host;
+  const tls = options.tls ? generateTlsMaterial(publicHost, [host]) : undefined;
 
   const close = async (): Promise<void> => {
     await supervisor.stopAll(directory.allMachines());
@@ -104,6 +110,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
   try {
     const idp = await startIdentityProvider({
       host,
+      publicHost,
       port: options.ports?.issuer ?? 0,
       directory,
       accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
@@ -171,7 +178,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
 
     const api = await startRestServer(
       { directory, resolver, apiKeys, audit, relayFor: relayAddressOf, adminToken, stopMachine, startMachine, faults },
-      host,
+      { bind: host, public: publicHost },
       options.ports?.api ?? 0,
       log,
       tls,

@@ -60,9 +60,27 @@ export class SessionExpiredError extends CmdopError {
   }
 }
 
+/** An error whose message already says which setting fixes it (a TLS or proxy failure). */
+export class AdvisedError extends CmdopError {}
+
+/** The AdvisedError somewhere in an error's cause chain (libraries such as openid-client wrap fetch errors). */
+export function findAdvisedError(err: unknown): AdvisedError | undefined {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof AdvisedError) return e;
+  }
+  return undefined;
+}
+
 export class ServerUnreachableError extends CmdopError {
-  constructor(what: string, address: string, detail: string) {
-    super(`Cannot reach the CMDOP ${what} at ${address}: ${detail}. Check the "cmdop.endpoints" setting and your network.`);
+  /** `failure`: the error, or a text for it; an AdvisedError in it brings its own advice instead of ours. */
+  constructor(what: string, address: string, failure: string | unknown) {
+    const advised = typeof failure === 'string' ? undefined : findAdvisedError(failure);
+    const detail = typeof failure === 'string' ? failure : ((failure as Error)?.message ?? String(failure));
+    super(
+      advised
+        ? `Cannot reach the CMDOP ${what} at ${address}: ${advised.message}`
+        : `Cannot reach the CMDOP ${what} at ${address}: ${detail}. Check the "cmdop.endpoints" setting and your network.`,
+    );
   }
 }
 

@@ -69,7 +69,7 @@ export class FleetApi {
         signal: AbortSignal.timeout(15_000),
       });
     } catch (err) {
-      throw new ServerUnreachableError('API', this.baseUrl, (err as Error).message);
+      throw new ServerUnreachableError('API', this.baseUrl, err);
     }
     const body = (await response.json().catch(() => ({}))) as { detail?: string };
     if (response.ok) return body as T;

@@ -1,6 +1,6 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { CmdopError } from './errors';
+import { AdvisedError } from './errors';
+import { nodeFetch } from './nodeFetch';
+import { describeProxy, ProxyError, proxyRoute, type ProxySettings } from './proxy';
 
 export type TlsProblem = 'unknown CA' | 'name mismatch' | 'expired';
 
@@ -43,7 +43,7 @@ export function tlsAdvice(problem: TlsProblem, where: string, caSetting: string,
   }
 }
 
-export class TlsError extends CmdopError {
+export class TlsError extends AdvisedError {
   constructor(
     readonly problem: TlsProblem,
     message: string,
@@ -52,81 +52,49 @@ export class TlsError extends CmdopError {
   }
 }
 
-/** The TlsError somewhere in an error's cause chain (libraries such as openid-client wrap fetch errors). */
-export function findTlsError(err: unknown): TlsError | undefined {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof TlsError) return e;
-  }
-  return undefined;
-}
-
 export interface TlsOptions {
   /** PEM of the CA to trust (from the CA file setting); undefined: the system's roots. */
   ca?: string;
   /** The setting that holds the CA file, named in errors. */
   caSetting: string;
+  /** VS Code's proxy settings, read for every request (so a changed setting applies at once). */
+  proxy?: () => ProxySettings;
+  /** The environment, for https_proxy / http_proxy / no_proxy. */
+  env?: NodeJS.ProcessEnv;
+  /** Told once per origin and proxy which proxy a request goes through (credentials never appear). */
+  onProxy?: (line: string) => void;
 }
 
 /**
- * A fetch for the REST API and the identity provider that trusts the configured CA and turns certificate
- * failures into errors saying which failure it is and what fixes it. Without a CA file it is the platform's
- * fetch; with one, requests go through node:https with that CA (VS Code applies its proxy settings,
- * `http.proxy` and `http.proxyStrictSSL`, to node:https in the extension host).
+ * A fetch for the REST API and the identity provider that trusts the configured CA, honours VS Code's proxy
+ * settings (`http.proxy`, `http.proxyStrictSSL`, `http.proxyAuthorization`, `http.noProxy`, and the
+ * environment's proxy variables), and turns certificate failures into errors saying which failure it is and
+ * what fixes it. Without a CA file or a proxy it is the platform's fetch; otherwise requests go over node's
+ * sockets (see nodeFetch).
  */
 export function tlsFetch(options: TlsOptions, inner: typeof fetch = fetch): typeof fetch {
-  const send = options.ca ? caFetch(options.ca) : inner;
+  const direct = options.ca ? nodeFetch({ ca: options.ca }) : inner;
+  const announced = new Set<string>();
   return async (input, init) => {
-    try {
-      return await send(input, init);
-    } catch (err) {
-      const problem = tlsProblemOf(err);
-      if (!problem) throw err;
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      throw new TlsError(problem, tlsAdvice(problem, url.origin, options.caSetting, options.ca !== undefined));
-    }
-  };
-}
-
-function headerRecord(headers: RequestInit['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  new Headers(headers).forEach((value, key) => (out[key] = value));
-  return out;
-}
-
-async function bodyBytes(body: RequestInit['body']): Promise<Buffer | undefined> {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string') return Buffer.from(body);
-  if (body instanceof URLSearchParams) return Buffer.from(body.toString());
-  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return Buffer.from(body as ArrayBuffer);
-  return Buffer.from(await new Response(body).arrayBuffer());
-}
-
-/** The subset of fetch the API and openid-client use, over node:https with an extra trusted CA. */
-function caFetch(ca: string): typeof fetch {
-  return async (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    const body = await bodyBytes(init.body);
-    const headers = headerRecord(init.headers);
-    if (body && !headers['content-type'] && init.body instanceof URLSearchParams) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise<Response>((resolve, reject) => {
-      const req = request(url, { method: init.method ?? 'GET', headers, ca, signal: init.signal ?? undefined }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const responseHeaders = new Headers();
-          for (const [key, value] of Object.entries(res.headers)) {
-            if (Array.isArray(value)) value.forEach((v) => responseHeaders.append(key, v));
-            else if (value !== undefined) responseHeaders.set(key, value);
-          }
-          const status = res.statusCode ?? 0;
-          const nullBody = status === 204 || status === 304 || (init.method ?? 'GET').toUpperCase() === 'HEAD';
-          resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage, headers: responseHeaders }));
-        });
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    const route = options.proxy ? proxyRoute(url, options.proxy(), options.env ?? process.env) : undefined;
+    if (route && options.onProxy) {
+      const line = `${url.origin} through the proxy ${describeProxy(route.proxy)} (from ${route.source})${route.strictSSL ? '' : '; "http.proxyStrictSSL" is off, so its certificates are not verified'}`;
+      if (!announced.has(line)) {
+        announced.add(line);
+        options.onProxy(line);
+      }
+    }
+    try {
+      return await (route ? nodeFetch({ ca: options.ca, route }) : direct)(input, init);
+    } catch (err) {
+      const problem = err instanceof ProxyError ? undefined : tlsProblemOf(err);
+      if (!problem) throw err;
+      let advice = tlsAdvice(problem, url.origin, options.caSetting, options.ca !== undefined);
+      if (route && problem === 'unknown CA') {
+        advice += ` The request went through the proxy ${describeProxy(route.proxy)}: if that proxy inspects TLS, add its CA to that file too, or turn off "http.proxyStrictSSL".`;
+      }
+      throw new TlsError(problem, advice);
+    }
   };
 }

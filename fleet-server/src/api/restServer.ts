@@ -15,7 +15,7 @@ const ROUTES: Route[] = [...FLEET_ROUTES, ...ADMIN_ROUTES];
 
 export async function startRestServer(
   ctx: ApiContext,
-  host: string,
+  host: { bind: string; public: string },
   port: number,
   log: (line: string) => void,
   tls?: TlsMaterial,
@@ -40,9 +40,9 @@ export async function startRestServer(
         sendError(res, new HttpError(500, `internal error: ${(err as Error).message}`));
       });
   });
-  await listen(server, host, port);
+  await listen(server, host.bind, port);
   return {
-    url: `${scheme}://${host}:${(server.address() as AddressInfo).port}`,
+    url: `${scheme}://${host.public}:${(server.address() as AddressInfo).port}`,
     close: () => closeServer(server),
   };
 }

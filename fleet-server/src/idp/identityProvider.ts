@@ -28,6 +28,8 @@ export interface RefreshStats {
 
 export interface IdentityProviderOptions {
   host: string;
+  /** The host name in the issuer URL (default: host). */
+  publicHost?: string;
   port: number;
   directory: FleetDirectory;
   accessTokenTtlSeconds: number;
@@ -41,7 +43,7 @@ const DEVICE_POLL_INTERVAL_SECONDS = 1;
 export async function startIdentityProvider(options: IdentityProviderOptions): Promise<IdentityProvider> {
   const { server, scheme } = createWebServer(options.tls);
   await listen(server, options.host, options.port);
-  const issuer = `${scheme}://${options.host}:${(server.address() as AddressInfo).port}`;
+  const issuer = `${scheme}://${options.publicHost ?? options.host}:${(server.address() as AddressInfo).port}`;
 
   // oidc-provider is ESM-only; this package is CommonJS.
   const { default: ProviderClass } = await import('oidc-provider');

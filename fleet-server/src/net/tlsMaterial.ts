@@ -35,8 +35,8 @@ function certificate(publicKey: forge.pki.PublicKey, subject: forge.pki.Certific
   return cert;
 }
 
-/** Generates the CA and a certificate for `host` (an IP or a name; localhost and 127.0.0.1 always included). */
-export function generateTlsMaterial(host: string): TlsMaterial {
+/** Generates the CA and a certificate for `host` and `alsoFor` (IPs or names; localhost and 127.0.0.1 always included). */
+export function generateTlsMaterial(host: string, alsoFor: readonly string[] = []): TlsMaterial {
   const caKeys = rsaKeys();
   const caSubject = [{ name: 'commonName', value: 'CMDOP local fleet server CA' }];
   const ca = certificate(caKeys.publicKey, caSubject, 30);
@@ -50,7 +50,7 @@ export function generateTlsMaterial(host: string): TlsMaterial {
   const keys = rsaKeys();
   const leaf = certificate(keys.publicKey, [{ name: 'commonName', value: host }], 30);
   leaf.setIssuer(caSubject);
-  const names = new Set([host, '127.0.0.1', 'localhost']);
+  const names = new Set([host, ...alsoFor, '127.0.0.1', 'localhost']);
   const altNames = [...names].map((name) => (/^[\d.]+$|:/.test(name) ? { type: 7, ip: name } : { type: 2, value: name }));
   leaf.setExtensions([
     { name: 'basicConstraints', cA: false },

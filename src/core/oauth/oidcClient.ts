@@ -1,6 +1,5 @@
 import * as oidc from 'openid-client';
-import { DeviceFlowError, ServerUnreachableError, SessionExpiredError } from '../errors';
-import { findTlsError } from '../tls';
+import { DeviceFlowError, findAdvisedError, ServerUnreachableError, SessionExpiredError } from '../errors';
 import type { TokenResponse } from './tokens';
 
 export const SCOPES = ['openid', 'email', 'profile', 'offline_access', 'fleets'];
@@ -67,7 +66,7 @@ export class OpenIdProvider implements IdentityProvider {
     } catch (err) {
       const code = oauthErrorCode(err);
       if (code === 'invalid_grant') throw new SessionExpiredError('the refresh token was revoked or has expired');
-      throw new ServerUnreachableError('identity provider', this.issuer, errorText(err));
+      throw new ServerUnreachableError('identity provider', this.issuer, failureOf(err));
     }
   }
 
@@ -95,7 +94,7 @@ export class OpenIdProvider implements IdentityProvider {
       config[oidc.customFetch] = customFetch;
       return config;
     } catch (err) {
-      throw new ServerUnreachableError('identity provider', this.issuer, errorText(err));
+      throw new ServerUnreachableError('identity provider', this.issuer, failureOf(err));
     }
   }
 
@@ -104,7 +103,7 @@ export class OpenIdProvider implements IdentityProvider {
     try {
       return await fn(config);
     } catch (err) {
-      throw new ServerUnreachableError('identity provider', this.issuer, `${what}: ${errorText(err)}`);
+      throw new ServerUnreachableError('identity provider', this.issuer, findAdvisedError(err) ?? `${what}: ${errorText(err)}`);
     }
   }
 }
@@ -122,9 +121,14 @@ function oauthErrorCode(err: unknown): string | undefined {
   return err && typeof err === 'object' && 'error' in err && typeof err.error === 'string' ? err.error : undefined;
 }
 
+/** A TLS or proxy failure (which says what fixes it) as it is, anything else as a line of text. */
+function failureOf(err: unknown): Error | string {
+  return findAdvisedError(err) ?? errorText(err);
+}
+
 function errorText(err: unknown): string {
-  const tls = findTlsError(err);
-  if (tls) return tls.message;
+  const advised = findAdvisedError(err);
+  if (advised) return advised.message;
   const e = err as { error_description?: string; message?: string; cause?: { code?: string } };
   return e?.error_description ?? e?.cause?.code ?? e?.message ?? String(err);
 }

@@ -1,0 +1,169 @@
+import { ClientRequest, type IncomingMessage } from 'node:http';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
+import { describeProxy, ProxyError, type ProxyRoute } from './proxy';
+
+/**
+ * The subset of fetch the API and openid-client use, over node's own sockets: an extra trusted CA, and a proxy
+ * (CONNECT tunnel for https, absolute-form requests for http). Requests are built with `ClientRequest` and
+ * sockets we open ourselves, so the extension host's patched `http.request` (VS Code's proxy agent) cannot
+ * route them a second time or drop the CA.
+ */
+export interface NodeFetchOptions {
+  /** PEM of the CA to trust instead of the system's roots. */
+  ca?: string;
+  /** The proxy this request goes through; undefined: directly. */
+  route?: ProxyRoute;
+}
+
+interface Target {
+  host: string;
+  port: number;
+}
+
+function targetOf(url: URL): Target {
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
+}
+
+function headerRecord(headers: RequestInit['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(headers).forEach((value, key) => (out[key] = value));
+  return out;
+}
+
+async function bodyBytes(body: RequestInit['body']): Promise<Buffer | undefined> {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body instanceof URLSearchParams) return Buffer.from(body.toString());
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return Buffer.from(body as ArrayBuffer);
+  return Buffer.from(await new Response(body).arrayBuffer());
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError');
+}
+
+/** A socket to the proxy, connected (and, for an https proxy, verified unless strictSSL is off). */
+function connectToProxy(route: ProxyRoute, signal?: AbortSignal): Promise<Socket> {
+  const { host, port } = targetOf(route.proxy);
+  const secure = route.proxy.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const socket: Socket = secure
+      ? tlsConnect({ host, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: route.strictSSL })
+      : netConnect(port, host);
+    const onAbort = () => socket.destroy(abortError(signal!));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal?.removeEventListener('abort', onAbort);
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      done();
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      done();
+      if (signal?.aborted) return reject(err);
+      const why = err.code ?? err.message;
+      const fix = secure
+        ? `Check ${route.source}; if the proxy's certificate is the problem, trust its CA or turn off "http.proxyStrictSSL".`
+        : `Check ${route.source}, or list the host in "http.noProxy" to connect directly.`;
+      reject(new ProxyError(`Cannot reach the proxy ${describeProxy(route.proxy)} (from ${route.source}): ${why}. ${fix}`));
+    });
+  });
+}
+
+function refusal(route: ProxyRoute, where: string, status: number, statusText: string): ProxyError {
+  if (status === 407) {
+    return new ProxyError(
+      `The proxy ${describeProxy(route.proxy)} (from ${route.source}) asks for credentials (407) to reach ${where}. ` +
+        (route.authorization
+          ? 'The credentials given were refused: check "http.proxyAuthorization" or the user and password in the proxy URL.'
+          : 'Set "http.proxyAuthorization", or put the user and password in the proxy URL.'),
+    );
+  }
+  return new ProxyError(`The proxy ${describeProxy(route.proxy)} (from ${route.source}) refused to connect to ${where}: ${status} ${statusText}. Ask its administrator to allow it, or list the host in "http.noProxy".`);
+}
+
+/** A CONNECT tunnel through the proxy to the target; its socket carries the TLS of the target. */
+async function openTunnel(route: ProxyRoute, target: Target, signal?: AbortSignal): Promise<Duplex> {
+  const proxySocket = await connectToProxy(route, signal);
+  const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { host: authority };
+    if (route.authorization) headers['proxy-authorization'] = route.authorization;
+    const request = new ClientRequest({ method: 'CONNECT', path: authority, headers, signal, createConnection: () => proxySocket });
+    request.once('connect', (response: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (response.statusCode !== 200) {
+        socket.destroy();
+        return reject(refusal(route, authority, response.statusCode ?? 0, response.statusMessage ?? ''));
+      }
+      if (head.length > 0) socket.unshift(head);
+      resolve(socket);
+    });
+    request.once('error', (err: Error) => reject(signal?.aborted ? err : new ProxyError(`The proxy ${describeProxy(route.proxy)} (from ${route.source}) closed the tunnel to ${authority}: ${err.message}. Check ${route.source}.`)));
+    request.end();
+  });
+}
+
+function tlsToTarget(target: Target, ca: string | undefined, verify: boolean, tunnel?: Duplex): Socket {
+  return tlsConnect({
+    socket: tunnel,
+    host: target.host,
+    port: target.port,
+    servername: isIP(target.host) ? undefined : target.host,
+    ca,
+    rejectUnauthorized: verify,
+  });
+}
+
+function toResponse(res: IncomingMessage, chunks: Buffer[], method: string): Response {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(res.headers)) {
+    if (Array.isArray(value)) value.forEach((v) => headers.append(key, v));
+    else if (value !== undefined) headers.set(key, value);
+  }
+  const status = res.statusCode ?? 0;
+  const nullBody = status === 204 || status === 304 || method === 'HEAD';
+  return new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage, headers });
+}
+
+export function nodeFetch(options: NodeFetchOptions): typeof fetch {
+  const { ca, route } = options;
+  return async (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const method = (init.method ?? 'GET').toUpperCase();
+    const signal = init.signal ?? undefined;
+    const body = await bodyBytes(init.body);
+    const headers: Record<string, string> = { host: url.host, ...headerRecord(init.headers) };
+    if (body && !headers['content-type'] && init.body instanceof URLSearchParams) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const target = targetOf(url);
+    let path = `${url.pathname}${url.search}`;
+    let socket: Duplex;
+    if (url.protocol === 'https:') {
+      // Through a proxy, http.proxyStrictSSL decides whether the target's certificate is verified (a proxy
+      // that inspects TLS re-signs it); directly, it always is.
+      socket = tlsToTarget(target, ca, route ? route.strictSSL : true, route ? await openTunnel(route, target, signal) : undefined);
+    } else if (route) {
+      socket = await connectToProxy(route, signal);
+      path = url.href;
+      if (route.authorization) headers['proxy-authorization'] = route.authorization;
+    } else {
+      socket = netConnect(target.port, target.host);
+    }
+    return new Promise<Response>((resolve, reject) => {
+      const request = new ClientRequest({ method, path, headers, signal, createConnection: () => socket }, (res) => {
+        if (route && url.protocol === 'http:' && res.statusCode === 407) {
+          res.resume();
+          return reject(refusal(route, url.host, 407, res.statusMessage ?? ''));
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => resolve(toResponse(res, chunks, method)));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  };
+}
