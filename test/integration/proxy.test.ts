@@ -5,13 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFleetServer, type FleetServer } from '../../fleet-server/src/index';
-import { approveDeviceCode } from '../../fleet-server/src/testing/approveDevice';
 import { caSettingOf } from '../../src/core/endpoints';
 import { FleetApi, type WhoAmI } from '../../src/core/fleetApi';
-import { runDeviceFlow } from '../../src/core/oauth/deviceFlow';
-import { OpenIdProvider } from '../../src/core/oauth/oidcClient';
 import { DEFAULT_PROXY_SETTINGS, type ProxySettings } from '../../src/core/proxy';
 import { tlsFetch } from '../../src/core/tls';
+import { signInByDeviceFlow } from './support/deviceSignIn';
 import { startRecordingProxy, type RecordingProxy } from './support/recordingProxy';
 
 const caSetting = caSettingOf('dev');
@@ -52,13 +50,7 @@ describe('REST and sign-in through VS Code\'s proxy settings', () => {
     const announced: string[] = [];
     const requests = withCa(settings({ proxy: proxy.url }), {}, (line) => announced.push(line));
     const before = proxy.seen.length;
-    const idp = new OpenIdProvider(server.issuer, server.clientId, requests);
-    const tokens = await runDeviceFlow(
-      idp,
-      (code) => void approveDeviceCode({ issuer: server.issuer, userCode: code.userCode, email: 'bob@acme.test', password: 'bob-pass', fetchImpl: requests }),
-      new AbortController().signal,
-    );
-    const oauth = { kind: 'oauth' as const, source: 'oauth' as const, secret: tokens.accessToken, account: 'bob@acme.test' };
+    const { tokens, credential: oauth } = await signInByDeviceFlow(server, { email: 'bob@acme.test', password: 'bob-pass' }, requests);
     const api = new FleetApi(server.apiUrl, requests);
     assert.deepEqual((await api.fleets(oauth)).map((f) => f.id), ['acme-prod']);
     const page = await api.machines(oauth, 'acme-prod', { page: 1, pageSize: 50 });

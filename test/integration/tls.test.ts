@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFleetServer, type FleetServer } from '../../fleet-server/src/index';
 import { generateTlsMaterial } from '../../fleet-server/src/net/tlsMaterial';
-import { approveDeviceCode } from '../../fleet-server/src/testing/approveDevice';
 import { caSettingOf, endpointsFor, readCaFile, readRelayCaFiles } from '../../src/core/endpoints';
 import { RelayPool } from '../../src/core/relay/relayPool';
 import { FleetApi } from '../../src/core/fleetApi';
@@ -14,6 +13,7 @@ import { OpenIdProvider } from '../../src/core/oauth/oidcClient';
 import { runCommand } from '../../src/core/relay/commandRun';
 import { RelayClient } from '../../src/core/relay/relayClient';
 import { tlsFetch } from '../../src/core/tls';
+import { signInByDeviceFlow } from './support/deviceSignIn';
 
 describe('TLS: fleet-server --tls and the extension core', () => {
   let server: FleetServer;
@@ -36,13 +36,7 @@ describe('TLS: fleet-server --tls and the extension core', () => {
     const endpoints = endpointsFor('dev', { dev: { issuer: server.issuer, api: server.apiUrl, relay: server.defaultRelay, clientId: server.clientId, caFile: server.tls!.caFile } });
     const ca = readCaFile('dev', endpoints);
     const fetchWithCa = tlsFetch({ ca, caSetting: setting });
-    const idp = new OpenIdProvider(endpoints.issuer, endpoints.clientId, fetchWithCa);
-    const tokens = await runDeviceFlow(
-      idp,
-      (code) => void approveDeviceCode({ issuer: server.issuer, userCode: code.userCode, email: 'bob@acme.test', password: 'bob-pass', fetchImpl: fetchWithCa }),
-      new AbortController().signal,
-    );
-    const credential = { kind: 'oauth' as const, source: 'oauth' as const, secret: tokens.accessToken, account: 'bob@acme.test' };
+    const { credential } = await signInByDeviceFlow({ issuer: endpoints.issuer, clientId: endpoints.clientId }, { email: 'bob@acme.test', password: 'bob-pass' }, fetchWithCa);
     const api = new FleetApi(endpoints.api, fetchWithCa);
     assert.deepEqual((await api.fleets(credential)).map((f) => f.id), ['acme-prod']);
     const page = await api.machines(credential, 'acme-prod', { page: 1, pageSize: 50 });
