@@ -7,6 +7,7 @@ import { startFleetServer } from '../../fleet-server/src/index';
 import { execFigures } from './execFigures';
 import { FAN_OUT_MACHINES, fanOutFigures } from './fanOutFigures';
 import { runbookFigures } from './runbookFigures';
+import { proxyFigures } from './proxyFigures';
 import { sdkLatencyFigures } from './sdkLatencyFigures';
 import { RequestLog } from './httpRequests';
 import { sizeFigures } from './sizes';
@@ -36,6 +37,11 @@ async function main(): Promise<void> {
     printTable(await sdkLatencyFigures(), { allHints });
     return;
   }
+  // `--only proxy`: REST through a forward proxy vs directly (its own small TLS fleet server).
+  if (only === 'proxy') {
+    printTable(await proxyFigures(), { allHints });
+    return;
+  }
   const sizes = only ? [] : sizeFigures();
   const requests = new RequestLog();
   const server = await startFleetServer({ scaleMachines: 10_000, scaleOnline: FAN_OUT_MACHINES });
@@ -59,13 +65,15 @@ async function main(): Promise<void> {
     const exec = await execFigures({ address: server.relays['acme-prod'], fleetId: 'acme-prod', secret, hostname: 'web-1' }, { alwaysProfile: allHints });
     console.log('bench: run command first byte, extension vs @cmdop/node execute(), both relay modes…');
     const sdkLatency = await sdkLatencyFigures();
+    console.log('bench: REST through http.proxy (CONNECT tunnel) vs directly…');
+    const proxied = await proxyFigures();
     console.log('bench: code-server: sign-in, activation over window reloads, 10k-machine tree…');
     const [activation, ...rest] = await workbenchFigures(server, requests);
     console.log(`bench: fan-out to ${FAN_OUT_MACHINES} online machines (extension engine vs @cmdop/node)…`);
     const fanOut = await fanOutFigures(server);
     console.log('bench: runbook language server: 1,000-block diagnostics, completion in the 10,000-machine fleet…');
     const runbooks = await runbookFigures(server);
-    const figures = [activation, ...sizes, ...rest.slice(0, 2), ...exec, ...sdkLatency, ...rest.slice(2), ...fanOut, ...runbooks];
+    const figures = [activation, ...sizes, ...rest.slice(0, 2), ...exec, ...sdkLatency, ...proxied, ...rest.slice(2), ...fanOut, ...runbooks];
     const wallS = (Date.now() - started) / 1000;
 
     console.log('');

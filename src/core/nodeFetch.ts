@@ -1,4 +1,5 @@
-import { ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, type RequestOptions as HttpsRequestOptions } from 'node:https';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
@@ -6,9 +7,9 @@ import { describeProxy, ProxyError, type ProxyRoute } from './proxy';
 
 /**
  * The subset of fetch the API and openid-client use, over node's own sockets: an extra trusted CA, and a proxy
- * (CONNECT tunnel for https, absolute-form requests for http). Requests are built with `ClientRequest` and
- * sockets we open ourselves, so the extension host's patched `http.request` (VS Code's proxy agent) cannot
- * route them a second time or drop the CA.
+ * (CONNECT tunnel for https, absolute-form requests for http), connections kept open between requests. Requests
+ * are built with `ClientRequest` and agents of our own, so the extension host's patched `http.request` (VS Code's
+ * proxy agent) cannot route them a second time or drop the CA.
  */
 export interface NodeFetchOptions {
   /** PEM of the CA to trust instead of the system's roots. */
@@ -106,15 +107,48 @@ async function openTunnel(route: ProxyRoute, target: Target, signal?: AbortSigna
   });
 }
 
-function tlsToTarget(target: Target, ca: string | undefined, verify: boolean, tunnel?: Duplex): Socket {
-  return tlsConnect({
-    socket: tunnel,
-    host: target.host,
-    port: target.port,
-    servername: isIP(target.host) ? undefined : target.host,
-    ca,
-    rejectUnauthorized: verify,
-  });
+/** Below the 5 s keep-alive timeout of node's HTTP server, so an idle socket is not reused just as the server closes it. */
+const IDLE_SOCKET_MS = 4_000;
+
+/**
+ * Keeps connections open between requests (a tunnel costs a round trip to the proxy and a TLS handshake), to the
+ * target directly or through a CONNECT tunnel; TLS verified against `ca`, and through a proxy per strictSSL.
+ */
+class HttpsAgentVia extends HttpsAgent {
+  constructor(
+    private readonly route: ProxyRoute | undefined,
+    ca: string | undefined,
+  ) {
+    // Through a proxy, http.proxyStrictSSL decides whether the target's certificate is verified (a proxy that
+    // inspects TLS re-signs it); directly, it always is.
+    super({ keepAlive: true, timeout: IDLE_SOCKET_MS, ca, rejectUnauthorized: route ? route.strictSSL : true });
+  }
+
+  override createConnection(options: HttpsRequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const route = this.route;
+    if (!route) return super.createConnection(options, callback);
+    const target = { host: String(options.host), port: Number(options.port) };
+    openTunnel(route, target).then(
+      (tunnel) => callback!(null, super.createConnection({ ...options, socket: tunnel } as HttpsRequestOptions)!),
+      (err: Error) => callback!(err, undefined as unknown as Duplex),
+    );
+    return undefined;
+  }
+}
+
+/** Plain http through a proxy: every connection goes to the proxy, which gets absolute-form requests. */
+class HttpAgentVia extends HttpAgent {
+  constructor(private readonly route: ProxyRoute) {
+    super({ keepAlive: true, timeout: IDLE_SOCKET_MS });
+  }
+
+  override createConnection(_options: unknown, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    connectToProxy(this.route).then(
+      (socket) => callback!(null, socket),
+      (err: Error) => callback!(err, undefined as unknown as Duplex),
+    );
+    return undefined;
+  }
 }
 
 function toResponse(res: IncomingMessage, chunks: Buffer[], method: string): Response {
@@ -128,42 +162,55 @@ function toResponse(res: IncomingMessage, chunks: Buffer[], method: string): Res
   return new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage, headers });
 }
 
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
 export function nodeFetch(options: NodeFetchOptions): typeof fetch {
   const { ca, route } = options;
+  const httpsAgent = new HttpsAgentVia(route, ca);
+  const httpAgent = route ? new HttpAgentVia(route) : new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
+
+  const send = (url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal | undefined, retried: boolean): Promise<Response> =>
+    new Promise<Response>((resolve, reject) => {
+      const secure = url.protocol === 'https:';
+      const target = targetOf(url);
+      const request = new ClientRequest(
+        {
+          agent: secure ? httpsAgent : httpAgent,
+          protocol: url.protocol,
+          host: target.host,
+          port: target.port,
+          path: route && !secure ? url.href : `${url.pathname}${url.search}`,
+          method,
+          headers: route && !secure && route.authorization ? { ...headers, 'proxy-authorization': route.authorization } : headers,
+          signal,
+        },
+        (res) => {
+          if (route && !secure && res.statusCode === 407) {
+            res.resume();
+            return reject(refusal(route, url.host, 407, res.statusMessage ?? ''));
+          }
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => resolve(toResponse(res, chunks, method)));
+        },
+      );
+      request.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed while idle: send once more on a fresh one (idempotent only).
+        if (!retried && request.reusedSocket && err.code === 'ECONNRESET' && IDEMPOTENT.has(method) && !signal?.aborted) {
+          return resolve(send(url, method, headers, body, signal, true));
+        }
+        reject(err);
+      });
+      request.end(body);
+    });
+
   return async (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const method = (init.method ?? 'GET').toUpperCase();
-    const signal = init.signal ?? undefined;
     const body = await bodyBytes(init.body);
     const headers: Record<string, string> = { host: url.host, ...headerRecord(init.headers) };
     if (body && !headers['content-type'] && init.body instanceof URLSearchParams) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const target = targetOf(url);
-    let path = `${url.pathname}${url.search}`;
-    let socket: Duplex;
-    if (url.protocol === 'https:') {
-      // Through a proxy, http.proxyStrictSSL decides whether the target's certificate is verified (a proxy
-      // that inspects TLS re-signs it); directly, it always is.
-      socket = tlsToTarget(target, ca, route ? route.strictSSL : true, route ? await openTunnel(route, target, signal) : undefined);
-    } else if (route) {
-      socket = await connectToProxy(route, signal);
-      path = url.href;
-      if (route.authorization) headers['proxy-authorization'] = route.authorization;
-    } else {
-      socket = netConnect(target.port, target.host);
-    }
-    return new Promise<Response>((resolve, reject) => {
-      const request = new ClientRequest({ method, path, headers, signal, createConnection: () => socket }, (res) => {
-        if (route && url.protocol === 'http:' && res.statusCode === 407) {
-          res.resume();
-          return reject(refusal(route, url.host, 407, res.statusMessage ?? ''));
-        }
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => resolve(toResponse(res, chunks, method)));
-      });
-      request.on('error', reject);
-      request.end(body);
-    });
+    return send(url, method, headers, body, init.signal ?? undefined, false);
   };
 }

@@ -1,6 +1,6 @@
 import { AdvisedError } from './errors';
 import { nodeFetch } from './nodeFetch';
-import { describeProxy, ProxyError, proxyRoute, type ProxySettings } from './proxy';
+import { describeProxy, ProxyError, proxyRoute, type ProxyRoute, type ProxySettings } from './proxy';
 
 export type TlsProblem = 'unknown CA' | 'name mismatch' | 'expired';
 
@@ -74,6 +74,14 @@ export interface TlsOptions {
  */
 export function tlsFetch(options: TlsOptions, inner: typeof fetch = fetch): typeof fetch {
   const direct = options.ca ? nodeFetch({ ca: options.ca }) : inner;
+  // One fetch (and its pool of open connections and tunnels) per proxy, credentials and strictness.
+  const viaProxy = new Map<string, typeof fetch>();
+  const throughProxy = (route: ProxyRoute): typeof fetch => {
+    const key = JSON.stringify([route.proxy.href, route.authorization ?? '', route.strictSSL]);
+    let send = viaProxy.get(key);
+    if (!send) viaProxy.set(key, (send = nodeFetch({ ca: options.ca, route })));
+    return send;
+  };
   const announced = new Set<string>();
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
@@ -86,7 +94,7 @@ export function tlsFetch(options: TlsOptions, inner: typeof fetch = fetch): type
       }
     }
     try {
-      return await (route ? nodeFetch({ ca: options.ca, route }) : direct)(input, init);
+      return await (route ? throughProxy(route) : direct)(input, init);
     } catch (err) {
       const problem = err instanceof ProxyError ? undefined : tlsProblemOf(err);
       if (!problem) throw err;

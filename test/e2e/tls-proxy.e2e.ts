@@ -8,7 +8,7 @@ import { approveDeviceCode } from '../../fleet-server/src/testing/approveDevice'
 import { caSettingOf } from '../../src/core/endpoints';
 import { DEFAULT_PROXY_SETTINGS } from '../../src/core/proxy';
 import { tlsFetch } from '../../src/core/tls';
-import { startRecordingProxy, type RecordingProxy } from '../integration/support/recordingProxy';
+import { startRecordingProxy, type RecordingProxy } from '../../fleet-server/src/testing/forwardProxy';
 import { type LocalFleet, startLocalFleet, useWorkbench, waitFor } from './harness';
 import { runCommandFromTree } from './flows/runCommand';
 import { startSignIn } from './flows/deviceSignIn';
