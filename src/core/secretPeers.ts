@@ -1,9 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { SecretStore } from './storage';
+
+/** A folder of windows that all went away (crashed, killed) is removed once it has been untouched this long. */
+const STALE_FOLDER_MS = 60 * 60 * 1000;
+const FOLDER_PREFIX = 'cmdop-peers-';
+
+/** Whether a window still listens on this socket; anything but a clear "nobody" counts as alive. */
+function socketAlive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection(path);
+    const timer = setTimeout(() => (socket.destroy(), resolve(true)), 1_000);
+    socket.once('connect', () => (clearTimeout(timer), socket.destroy(), resolve(true)));
+    socket.once('error', (err: NodeJS.ErrnoException) => (clearTimeout(timer), resolve(err.code !== 'ECONNREFUSED' && err.code !== 'ENOENT')));
+  });
+}
 
 interface SecretUpdate {
   key: string;
@@ -38,10 +53,50 @@ export class SecretPeers implements SecretStore {
   static folderFor(sharedPath: string): string {
     const uid = process.getuid?.() ?? 0;
     // Short on purpose: unix socket paths are limited to about 100 bytes.
-    return join(tmpdir(), `cmdop-peers-${uid}-${createHash('sha256').update(sharedPath).digest('hex').slice(0, 12)}`);
+    return join(tmpdir(), `${FOLDER_PREFIX}${uid}-${createHash('sha256').update(sharedPath).digest('hex').slice(0, 12)}`);
+  }
+
+  /**
+   * Removes the peer folders of this user, beside `ownDir`, that nobody uses any more: untouched for an hour,
+   * holding only sockets nobody listens on and lock files. Windows killed without cleaning up (a crash, a test
+   * run's code-server) leave them behind, one per profile. Returns the folders removed.
+   */
+  static async sweepStale(ownDir: string, olderThanMs = STALE_FOLDER_MS, now = Date.now()): Promise<string[]> {
+    const uid = process.getuid?.() ?? 0;
+    const parent = dirname(ownDir);
+    const removed: string[] = [];
+    const names = (await readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(`${FOLDER_PREFIX}${uid}-`) && n !== basename(ownDir));
+    for (const name of names) {
+      const folder = join(parent, name);
+      try {
+        const info = await lstat(folder);
+        if (!info.isDirectory() || info.uid !== uid || now - info.mtimeMs < olderThanMs) continue;
+        const entries = await readdir(folder);
+        if (entries.some((e) => !e.endsWith('.sock') && !e.endsWith('.lock'))) continue;
+        const sockets = entries.filter((e) => e.endsWith('.sock')).map((e) => join(folder, e));
+        if ((await Promise.all(sockets.map(socketAlive))).some(Boolean)) continue;
+        for (const entry of entries) await unlink(join(folder, entry));
+        await rmdir(folder);
+        removed.push(folder);
+      } catch {
+        // Changed under us (a window starting there, another sweeper): leave it.
+      }
+    }
+    return removed;
   }
 
   async start(): Promise<void> {
+    try {
+      await this.listen();
+    } catch (err) {
+      // Another window's sweep removed the folder between our mkdir and listen: once more.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await this.listen();
+    }
+    void SecretPeers.sweepStale(this.dir).catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     chmodSync(this.dir, 0o700);
     const server = createServer((socket) => {

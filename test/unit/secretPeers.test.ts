@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FileLease } from '../../src/core/oauth/fileLease';
@@ -48,6 +49,36 @@ describe('windows whose SecretStorage is not shared live (code-server pages)', (
       assert.equal(await a.get('cmdop.apiKeys'), '[]');
     } finally {
       a.dispose();
+    }
+  });
+});
+
+describe('peer folders of windows that are gone', () => {
+  it('are removed after an hour untouched when no socket in them answers; live, recent or foreign folders stay', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'peers-parent-'));
+    const folder = (name: string, files: string[] = []) => {
+      const dir = join(parent, `cmdop-peers-${process.getuid?.() ?? 0}-${name}`);
+      mkdirSync(dir);
+      // A killed window leaves its socket file with nobody listening; an empty file answers the same way.
+      for (const file of files) writeFileSync(join(dir, file), '');
+      return dir;
+    };
+    const gone = folder('gone', ['1a2b3c4d.sock', 'refresh-dev.lock']);
+    const recent = folder('recent', ['5e6f7a8b.sock']);
+    const foreign = folder('foreign', ['9c0d1e2f.sock', 'notes.txt']);
+    const live = folder('live', ['3a4b5c6d.sock']);
+    const listener = createServer();
+    await new Promise<void>((done) => listener.listen(join(live, 'e7f8a9b0.sock'), done));
+    const otherUser = join(parent, 'cmdop-peers-99999-x');
+    mkdirSync(otherUser);
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    for (const dir of [gone, foreign, live, otherUser]) utimesSync(dir, twoHoursAgo, twoHoursAgo);
+    try {
+      assert.deepEqual(await SecretPeers.sweepStale(join(parent, 'cmdop-peers-0-own')), [gone]);
+      assert.ok(!existsSync(gone));
+      for (const kept of [recent, foreign, live, otherUser]) assert.ok(existsSync(kept), `${kept} was removed`);
+    } finally {
+      listener.close();
     }
   });
 });
