@@ -24,3 +24,27 @@ export class CommandHistory {
     await this.secrets.store(KEY, JSON.stringify([command, ...rest].slice(0, LIMIT)));
   }
 }
+
+/**
+ * The command to run when the command picker is accepted. A recent command counts as picked only if the typed
+ * text could have shown it (its characters appear in it, in order, as the picker's filter matches): the item
+ * list the workbench filters lags a fast typist, and Enter can land on a recent entry the typed text no longer
+ * matches. Then the typed text is what the user meant.
+ */
+export function acceptedCommand(typed: string, picked: { command: string; recent: boolean } | undefined): string | undefined {
+  const text = typed.trim();
+  if (picked?.recent && couldMatch(text, picked.command)) return picked.command;
+  return text || picked?.command;
+}
+
+function couldMatch(filter: string, command: string): boolean {
+  const haystack = command.toLowerCase();
+  let at = 0;
+  for (const ch of filter.toLowerCase()) {
+    if (ch === ' ') continue;
+    at = haystack.indexOf(ch, at);
+    if (at === -1) return false;
+    at++;
+  }
+  return true;
+}

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { type Session, useWorkbench, waitFor } from './harness';
+import { treeContextAction } from './flows/contextMenu';
 import { signInThroughUi } from './flows/deviceSignIn';
 import { clickNoticeButton, closeCenter, waitForNotice } from './flows/notices';
 import { fleetOf, fleetSession } from './flows/fleetSession';
@@ -57,7 +58,8 @@ async function editorText(session: Session): Promise<string> {
 }
 
 describe('fan-out: one command on many machines', () => {
-  const ui = useWorkbench(() => fleetSession('fan-out'));
+  // Above two machines a modal asks first; the tests before the last ones run on at most two.
+  const ui = useWorkbench(() => fleetSession('fan-out', { settings: { 'cmdop.fanOut.confirmAbove': 2 } }));
 
   ui.test('select web-1 and db-1, run a command: one row per machine with its exit code, failures first; a click opens the output', async (wb, session) => {
     await wb.views.openContainer('CMDOP');
@@ -142,6 +144,66 @@ describe('fan-out: one command on many machines', () => {
     const rows = await runRows(session, 'sleep 30', 2);
     for (const row of rows) assert.match(row.description, /^cancelled/);
     assert.match((await wb.views.waitForTreeItem(RUNS, 'sleep 30')).description, /^✓ 0 ✗ 0 ⊘ 2 · /);
+  });
+
+  ui.test('above cmdop.fanOut.confirmAbove a modal asks first and Cancel sends nothing; an outlier compares with the majority; the run copies as JSON and Markdown', async (wb, session) => {
+    const fleet = fleetOf(session);
+    const command = 'if [ "$HOSTNAME" = db-1 ]; then echo odd; else echo same; fi';
+    const ranIt = () => fleet.sessions('acme-prod').filter((s) => s.command === command).length;
+    // Only this test's run in the (small) Runs view, so none of its rows is scrolled out of sight.
+    await wb.views.clickViewTitleAction(RUNS, 'Clear Finished Runs');
+    await waitFor('the Runs view to be empty', async () => ((await wb.views.treeItems(RUNS)).length === 0 ? true : undefined));
+    await fleet.startMachine('acme-prod', 'batch-1');
+    try {
+      await waitFor('batch-1 online in the tree', async () => (/online/.test((await wb.views.waitForTreeItem(MACHINES, 'batch-1')).ariaLabel) ? true : undefined), { timeoutMs: 30_000 });
+      await runOnSelected(session, ['web-1', 'db-1', 'batch-1'], command);
+      const dialog = await wb.dialogs.waitOpen();
+      assert.equal(dialog.message, `Run \`${command}\` on 3 machines in Acme Production?`);
+      assert.match(dialog.detail, /At most 16 at a time; each stops after 300 s\./);
+      await wb.dialogs.clickButton('Cancel');
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.ok(!(await wb.views.treeItems(RUNS)).some((i) => i.level === 1 && i.label === command), 'a cancelled confirmation added a run');
+      assert.equal(ranIt(), 0, 'a cancelled confirmation sent something');
+
+      await runOnSelected(session, ['web-1', 'db-1', 'batch-1'], command);
+      assert.match((await wb.dialogs.waitOpen()).message, /^Run `if \[ "\$HOSTNAME" = db-1 \]/);
+      await wb.dialogs.clickButton('Run');
+      const rows = await runRows(session, command, 2);
+      assert.deepEqual(rows.map((r) => r.label), ['2 machines printed the same', 'db-1'], 'the majority, then the outlier');
+      // Once the run's spinner turns into its result icon, the view has drawn the finished run for good.
+      await waitFor('the run to show as finished', async () => ((await wb.views.treeRow(RUNS, command).locator('.codicon-pass').count()) > 0 ? true : undefined));
+      await wb.views.clickTreeItemAction(RUNS, 'db-1', 'Compare with Majority Output');
+      const tab = session.page.locator('.editor-group-container.active .tab.active');
+      await waitFor('the diff editor', async () => ((await tab.innerText()).includes('majority ↔ db-1') ? true : undefined));
+      const diff = session.page.locator('.editor-group-container.active .monaco-diff-editor');
+      await diff.waitFor({ state: 'visible', timeout: 10_000 });
+      const sides = await diff.locator('.view-lines').allInnerTexts();
+      assert.ok(sides.some((t) => t.trim() === 'same') && sides.some((t) => t.trim() === 'odd'), `diff sides: ${JSON.stringify(sides)}`);
+
+      const clipboard = () => session.page.evaluate(() => navigator.clipboard.readText());
+      await treeContextAction(session, RUNS, command, 'Copy as JSON');
+      const json = await waitFor('the run as JSON on the clipboard', async () => {
+        try {
+          return JSON.parse(await clipboard()) as { command: string; fleet: string; machines: { hostname: string; outcome: string; exitCode: number; output: string }[] };
+        } catch {
+          return undefined;
+        }
+      });
+      assert.equal(json.command, command);
+      assert.equal(json.fleet, 'Acme Production');
+      assert.deepEqual(json.machines.map((m) => [m.hostname, m.outcome, m.exitCode, m.output.trim()]), [
+        ['batch-1', 'ok', 0, 'same'],
+        ['db-1', 'ok', 0, 'odd'],
+        ['web-1', 'ok', 0, 'same'],
+      ]);
+      await treeContextAction(session, RUNS, command, 'Copy as Markdown Table');
+      const markdown = await waitFor('the run as Markdown on the clipboard', async () => ((await clipboard()).includes('| machine |') ? clipboard() : undefined));
+      assert.match(markdown, /^\| machine \| outcome \| exit \| duration \| output \/ detail \|$/m);
+      assert.match(markdown, /^\| db-1 \| ok \| 0 \| \d+ ms \| odd \|$/m);
+      assert.match(markdown, /^\| web-1 \| ok \| 0 \| \d+ ms \| same \|$/m);
+    } finally {
+      await fleet.stopMachine('acme-prod', 'batch-1');
+    }
   });
 
   ui.test('a Guest is refused before anything is sent', async (wb, session) => {

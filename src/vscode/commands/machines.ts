@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CommandHistory } from '../../core/commandHistory';
+import { acceptedCommand, type CommandHistory } from '../../core/commandHistory';
 import type { FleetApi, FleetInfo, Machine } from '../../core/fleetApi';
 import type { FleetContext } from '../../core/fleetContext';
 import { machineDescription, pickerOrder } from '../../core/machines';
@@ -86,8 +86,7 @@ export async function askCommand(history: CommandHistory, title: string): Promis
   return new Promise((resolve) => {
     pick.onDidAccept(() => {
       const chosen = pick.selectedItems[0];
-      // Typed text wins unless a recent command was picked: the item list may lag a fast typist by a keystroke.
-      resolve(chosen?.description === 'recent' ? chosen.command : pick.value.trim() || chosen?.command);
+      resolve(acceptedCommand(pick.value, chosen && { command: chosen.command, recent: chosen.description === 'recent' }));
       pick.hide();
     });
     pick.onDidHide(() => {

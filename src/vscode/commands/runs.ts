@@ -23,7 +23,9 @@ export async function openOutput(node: RunNode): Promise<void> {
 }
 
 /** The machine's output beside what the majority printed. */
-export async function compareWithMajority(node: RunNode): Promise<void> {
+export async function compareWithMajority(node: RunNode | undefined): Promise<void> {
+  // The view drops its rows for a moment each time it redraws (results arriving); a click then brings no row.
+  if (!node) throw new CmdopError('The Runs view was redrawing as you clicked: click Compare with Majority Output again.');
   if (node.kind !== 'machine') return;
   const { run, result } = node;
   if (!groupOutputs(run.fanOut.results).majority) throw new CmdopError('No majority output in this run to compare with: no two machines printed the same.');
