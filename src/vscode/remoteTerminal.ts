@@ -20,6 +20,11 @@ function isFinal(err: Error): boolean {
   return err instanceof RelayCallError && (err.code === Status.PERMISSION_DENIED || err.code === Status.NOT_FOUND || err.code === Status.UNAUTHENTICATED);
 }
 
+/** The relay says the session itself is over (it ended while the connection was down): retrying cannot help. */
+function sessionEnded(err: Error): boolean {
+  return err instanceof RelayCallError && err.code === Status.FAILED_PRECONDITION && /\b(closed|ended)\b/i.test(err.message);
+}
+
 /**
  * A VS Code terminal backed by a CMDOP session. `command` runs once and reports its exit code;
  * without it the terminal is an interactive shell on the machine. A dropped relay connection is retried on its
@@ -189,7 +194,10 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
     if (MACHINE_GONE.test(exit.reason) && !this.command) {
       // The shell is gone with the machine; a new one can be opened when it is back.
       this.state = 'offline';
-      this.writes.fire(tail + `\r\n\x1b[33m[${this.hostname} went offline]\x1b[0m ` + dim('Press R to open a new shell when it is back, Q to close.'));
+      // Typed for the shell that is gone (while the connection was down): never replayed into the next one.
+      const unsent = this.heldInput.splice(0).join('');
+      const dropped = unsent ? `\r\n${dim(`[${describeUnsent(unsent)} typed while the connection was down ${[...unsent].length === 1 ? 'was' : 'were'} not sent: the shell they were for is gone.]`)}` : '';
+      this.writes.fire(tail + `\r\n\x1b[33m[${this.hostname} went offline]\x1b[0m ` + dim('Press R to open a new shell when it is back, Q to close.') + dropped);
       void vscode.window.showWarningMessage(`CMDOP: ${this.hostname} went offline.`, 'Reconnect').then((choice) => {
         if (choice === 'Reconnect') this.manualReconnect();
       });
@@ -205,6 +213,7 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
   private disconnected(err: Error): void {
     if (this.state === 'exited' || this.state === 'offline') return;
     this.log.warn(`stream from ${this.hostname} dropped: ${err.message}`);
+    if (sessionEnded(err)) return this.endedWhileAway(err);
     if (err instanceof CredentialRefusedError && err.source === 'oauth' && /expired/i.test(err.reason) && !this.renewedCredential) {
       // An access token that expired under the open shell: refresh it and carry on, once per drop.
       this.renewedCredential = true;
@@ -247,13 +256,24 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
       else await this.client.health();
     } catch (err) {
       const error = err as Error;
-      if (isFinal(error)) return this.disconnected(error);
+      if (isFinal(error) || sessionEnded(error)) return this.disconnected(error);
       this.log.info(`reconnect to ${this.hostname} failed: ${error.message}`);
       return this.scheduleRetry();
     }
     // A failure of the stream itself comes back through onDisconnect and schedules the next attempt.
     await this.session.resume();
     if (this.state === 'reconnecting') this.reconnected();
+  }
+
+  /** The session ended while the connection was down (e.g. its machine stopped): say so instead of retrying. */
+  private endedWhileAway(err: Error): void {
+    this.stopRetrying();
+    this.log.info(`${this.hostname}: the session ended while the connection was down: ${err.message}`);
+    if (MACHINE_GONE.test(err.message) && !this.command) {
+      this.finished({ code: -1, signal: 0, reason: err.message });
+      return;
+    }
+    this.end(1, `\r\n${dim(`[${this.hostname}: the session ended while the connection was down (${err.message})] Press any key to close.`)}`);
   }
 
   private reconnected(): void {
@@ -288,6 +308,12 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
     this.poolReset?.dispose();
     this.writes.fire(text);
   }
+}
+
+/** "12 characters": the count only, since what was typed may be a password answered at a prompt. */
+function describeUnsent(input: string): string {
+  const count = [...input].length;
+  return `${count} character${count === 1 ? '' : 's'}`;
 }
 
 /** What to do about a refused credential, by where it came from. */

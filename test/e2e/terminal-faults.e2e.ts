@@ -84,6 +84,25 @@ describe('terminals ride out relay and credential faults', () => {
     await waitForTranscript('web-1', /^back-5$/m, 30_000);
   }, { timeout: 180_000 });
 
+  ui.test('input typed while the relay is down, for a shell that is gone when it is back, is not replayed into the next shell', async (wb, session) => {
+    const fleet = fleetOf(session);
+    const lost = () => transcript('web-1').match(/reconnecting…/g)?.length ?? 0;
+    const before = lost();
+    fleet.faults.relayOutage(6);
+    await waitFor('the terminal to notice the relay is down', () => (lost() > before ? true : undefined), { timeoutMs: 30_000 });
+    await wb.terminal.sendLine('echo typed-$((5*9))-away');
+    await fleet.stopMachine('acme-prod', 'web-1');
+    const text = await waitForTranscript('web-1', /went offline\][^\n]*\n?.*not sent: the shell they were for is gone/, 60_000);
+    assert.match(text, /\[2[45] characters typed while the connection was down were not sent: the shell they were for is gone\.\]/);
+    await fleet.startMachine('acme-prod', 'web-1');
+    const opened = (transcript('web-1').match(/Opening a new shell on web-1/g) ?? []).length;
+    await wb.terminal.send('r');
+    await waitFor('a new shell', () => ((transcript('web-1').match(/Opening a new shell on web-1/g) ?? []).length > opened ? true : undefined), { timeoutMs: 10_000 });
+    await wb.terminal.sendLine('echo fresh-$((1+1))');
+    const after = await waitForTranscript('web-1', /^fresh-2$/m, 30_000);
+    assert.doesNotMatch(after.slice(after.lastIndexOf('Opening a new shell on web-1')), /typed-\$\(\(5\*9\)\)-away|typed-45-away/, 'the old input reached the new shell');
+  }, { timeout: 180_000 });
+
   ui.test('the key revoked under an open shell ends the session with a message naming the key\'s source and what to do', async (_wb, session) => {
     const { streamsEnded } = fleetOf(session).faults.revokeKey('acme-prod', 'ci-deploy')!;
     assert.ok(streamsEnded >= 1);
