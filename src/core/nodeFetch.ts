@@ -1,5 +1,5 @@
-import { Agent as HttpAgent, ClientRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, type RequestOptions as HttpsRequestOptions } from 'node:https';
+import { Agent as HttpAgent, ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, type RequestOptions as HttpsRequestOptions, request as httpsRequest } from 'node:https';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
@@ -16,6 +16,11 @@ export interface NodeFetchOptions {
   ca?: string;
   /** The proxy this request goes through; undefined: directly. */
   route?: ProxyRoute;
+  /**
+   * Without a route: send with node:http(s)'s request functions and default agents, which VS Code's extension
+   * host patches to apply a system proxy it detects, instead of our own agents that nothing can reroute.
+   */
+  platform?: boolean;
 }
 
 interface Target {
@@ -166,6 +171,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 export function nodeFetch(options: NodeFetchOptions): typeof fetch {
   const { ca, route } = options;
+  const platform = options.platform === true && !route;
   const httpsAgent = new HttpsAgentVia(route, ca);
   const httpAgent = route ? new HttpAgentVia(route) : new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
 
@@ -173,28 +179,31 @@ export function nodeFetch(options: NodeFetchOptions): typeof fetch {
     new Promise<Response>((resolve, reject) => {
       const secure = url.protocol === 'https:';
       const target = targetOf(url);
-      const request = new ClientRequest(
-        {
-          agent: secure ? httpsAgent : httpAgent,
-          protocol: url.protocol,
-          host: target.host,
-          port: target.port,
-          path: route && !secure ? url.href : `${url.pathname}${url.search}`,
-          method,
-          headers: route && !secure && route.authorization ? { ...headers, 'proxy-authorization': route.authorization } : headers,
-          signal,
-        },
-        (res) => {
-          if (route && !secure && res.statusCode === 407) {
-            res.resume();
-            return reject(refusal(route, url.host, 407, res.statusMessage ?? ''));
-          }
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () => resolve(toResponse(res, chunks, method)));
-        },
-      );
+      const onResponse = (res: IncomingMessage) => {
+        if (route && !secure && res.statusCode === 407) {
+          res.resume();
+          return reject(refusal(route, url.host, 407, res.statusMessage ?? ''));
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => resolve(toResponse(res, chunks, method)));
+      };
+      const request = platform
+        ? (secure ? httpsRequest : httpRequest)(url, { method, headers, signal, ca }, onResponse)
+        : new ClientRequest(
+            {
+              agent: secure ? httpsAgent : httpAgent,
+              protocol: url.protocol,
+              host: target.host,
+              port: target.port,
+              path: route && !secure ? url.href : `${url.pathname}${url.search}`,
+              method,
+              headers: route && !secure && route.authorization ? { ...headers, 'proxy-authorization': route.authorization } : headers,
+              signal,
+            },
+            onResponse,
+          );
       request.on('error', (err: NodeJS.ErrnoException) => {
         // A kept-alive socket the server closed while idle: send once more on a fresh one (idempotent only).
         if (!retried && request.reusedSocket && err.code === 'ECONNRESET' && IDEMPOTENT.has(method) && !signal?.aborted) {

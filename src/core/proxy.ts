@@ -102,22 +102,27 @@ function bypasses(entry: string, target: URL): boolean {
 }
 
 /**
- * The proxy a request to `target` goes through, or undefined to connect directly. `http.proxy` first, then
- * the environment (`https_proxy` for https targets, `http_proxy` for http ones, as curl and VS Code read
- * them); `http.noProxy` and `no_proxy` list hosts reached directly, and loopback is always direct (the local
- * fleet server must not go through a corporate proxy).
+ * How a request to `target` leaves:
+ * - `proxy`: through the configured proxy. `http.proxy` first, then the environment (`https_proxy` for https
+ *   targets, `http_proxy` for http ones, as curl and VS Code read them).
+ * - `direct`: a proxy is configured, but `http.noProxy` / `no_proxy` list the host, or it is loopback (the local
+ *   fleet server must not go through a corporate proxy): straight to the host, past any proxy VS Code would add.
+ * - `platform`: no proxy configured (or `http.proxySupport` off): the platform's own way, so a system proxy
+ *   VS Code detects (PAC, OS settings) still applies.
  */
-export function proxyRoute(target: URL, settings: ProxySettings, env: NodeJS.ProcessEnv = process.env): ProxyRoute | undefined {
-  if (settings.support === 'off') return undefined;
-  if (isLoopback(target.hostname)) return undefined;
+export type ProxyDecision = { kind: 'platform' } | { kind: 'direct' } | { kind: 'proxy'; route: ProxyRoute };
+
+export function proxyDecision(target: URL, settings: ProxySettings, env: NodeJS.ProcessEnv = process.env): ProxyDecision {
+  if (settings.support === 'off') return { kind: 'platform' };
   const configured = settings.proxy?.trim();
   const fromEnv = configured
     ? undefined
     : envValue(env, target.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] : ['http_proxy', 'HTTP_PROXY']);
   const chosen = configured ? { name: '"http.proxy"', value: configured } : fromEnv ? { name: `the environment variable ${fromEnv.name}`, value: fromEnv.value } : undefined;
-  if (!chosen) return undefined;
+  if (!chosen) return { kind: 'platform' };
+  if (isLoopback(target.hostname)) return { kind: 'direct' };
   const noProxy = [...settings.noProxy, ...(envValue(env, ['no_proxy', 'NO_PROXY'])?.value.split(',') ?? [])];
-  if (noProxy.some((entry) => bypasses(entry, target))) return undefined;
+  if (noProxy.some((entry) => bypasses(entry, target))) return { kind: 'direct' };
 
   const url = parseProxyUrl(chosen.value, chosen.name);
   let authorization = settings.authorization?.trim() || undefined;
@@ -127,5 +132,11 @@ export function proxyRoute(target: URL, settings: ProxySettings, env: NodeJS.Pro
     authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
   const proxy = new URL(`${url.protocol}//${url.host}`);
-  return { proxy, source: chosen.name, authorization, strictSSL: settings.strictSSL };
+  return { kind: 'proxy', route: { proxy, source: chosen.name, authorization, strictSSL: settings.strictSSL } };
+}
+
+/** The proxy a request to `target` goes through, or undefined when it goes without one. */
+export function proxyRoute(target: URL, settings: ProxySettings, env: NodeJS.ProcessEnv = process.env): ProxyRoute | undefined {
+  const decision = proxyDecision(target, settings, env);
+  return decision.kind === 'proxy' ? decision.route : undefined;
 }

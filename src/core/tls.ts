@@ -1,6 +1,6 @@
 import { AdvisedError } from './errors';
 import { nodeFetch } from './nodeFetch';
-import { describeProxy, ProxyError, proxyRoute, type ProxyRoute, type ProxySettings } from './proxy';
+import { describeProxy, type ProxyDecision, proxyDecision, ProxyError, type ProxyRoute, type ProxySettings } from './proxy';
 
 export type TlsProblem = 'unknown CA' | 'name mismatch' | 'expired';
 
@@ -69,11 +69,14 @@ export interface TlsOptions {
  * A fetch for the REST API and the identity provider that trusts the configured CA, honours VS Code's proxy
  * settings (`http.proxy`, `http.proxyStrictSSL`, `http.proxyAuthorization`, `http.noProxy`, and the
  * environment's proxy variables), and turns certificate failures into errors saying which failure it is and
- * what fixes it. Without a CA file or a proxy it is the platform's fetch; otherwise requests go over node's
- * sockets (see nodeFetch).
+ * what fixes it. Without a proxy configured it is the platform's fetch (node:https when a CA file is set);
+ * through a proxy, or past one for a host it must not see, requests go over our own sockets (see nodeFetch).
  */
 export function tlsFetch(options: TlsOptions, inner: typeof fetch = fetch): typeof fetch {
-  const direct = options.ca ? nodeFetch({ ca: options.ca }) : inner;
+  // No proxy configured: the platform's fetch (or node:https with the CA), which VS Code may route through a
+  // system proxy it detects. A host a configured proxy must not see: our own sockets, past VS Code's patches.
+  const platform = options.ca ? nodeFetch({ ca: options.ca, platform: true }) : inner;
+  const direct = nodeFetch({ ca: options.ca });
   // One fetch (and its pool of open connections and tunnels) per proxy, credentials and strictness.
   const viaProxy = new Map<string, typeof fetch>();
   const throughProxy = (route: ProxyRoute): typeof fetch => {
@@ -85,7 +88,8 @@ export function tlsFetch(options: TlsOptions, inner: typeof fetch = fetch): type
   const announced = new Set<string>();
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    const route = options.proxy ? proxyRoute(url, options.proxy(), options.env ?? process.env) : undefined;
+    const decision: ProxyDecision = options.proxy ? proxyDecision(url, options.proxy(), options.env ?? process.env) : { kind: 'platform' };
+    const route = decision.kind === 'proxy' ? decision.route : undefined;
     if (route && options.onProxy) {
       const line = `${url.origin} through the proxy ${describeProxy(route.proxy)} (from ${route.source})${route.strictSSL ? '' : '; "http.proxyStrictSSL" is off, so its certificates are not verified'}`;
       if (!announced.has(line)) {
@@ -94,7 +98,7 @@ export function tlsFetch(options: TlsOptions, inner: typeof fetch = fetch): type
       }
     }
     try {
-      return await (route ? throughProxy(route) : direct)(input, init);
+      return await (route ? throughProxy(route) : decision.kind === 'direct' ? direct : platform)(input, init);
     } catch (err) {
       const problem = err instanceof ProxyError ? undefined : tlsProblemOf(err);
       if (!problem) throw err;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_PROXY_SETTINGS, proxyRoute, type ProxySettings } from '../../src/core/proxy';
+import { DEFAULT_PROXY_SETTINGS, proxyDecision, proxyRoute, type ProxySettings } from '../../src/core/proxy';
 
 const api = new URL('https://api.cmdop.example:8443/api/whoami');
 const plainApi = new URL('http://api.cmdop.example/api/whoami');
@@ -25,6 +25,17 @@ describe('which proxy a REST request goes through', () => {
     }
     assert.equal(proxyRoute(api, settings({ proxy: 'http://corp:8080', support: 'off' }), {}), undefined);
     assert.ok(proxyRoute(api, settings({ proxy: 'http://corp:8080', support: 'override' }), {}));
+  });
+
+  it('without a configured proxy the platform decides (a system proxy VS Code detects); a host a configured proxy must not see goes direct', () => {
+    const kind = (target: URL, s: Partial<ProxySettings>, env: NodeJS.ProcessEnv = {}) => proxyDecision(target, settings(s), env).kind;
+    assert.equal(kind(api, {}), 'platform');
+    assert.equal(kind(new URL('http://127.0.0.1:4401/x'), {}), 'platform');
+    assert.equal(kind(api, { proxy: 'http://corp:8080', support: 'off' }), 'platform');
+    assert.equal(kind(new URL('http://127.0.0.1:4401/x'), { proxy: 'http://corp:8080' }), 'direct');
+    assert.equal(kind(api, { proxy: 'http://corp:8080', noProxy: ['cmdop.example'] }), 'direct');
+    assert.equal(kind(api, {}, { no_proxy: '*', https_proxy: 'corp:8080' }), 'direct');
+    assert.equal(kind(api, { proxy: 'http://corp:8080' }), 'proxy');
   });
 
   it('http.noProxy and no_proxy: names, subdomains, *. and . prefixes, ports, IPv4 ranges and *', () => {
