@@ -124,14 +124,18 @@ export class SecretPeers implements SecretStore {
     return this.inner.get(key);
   }
 
+  // Peers are told while the local write is under way, not after: code-server's SecretStorage sometimes takes
+  // over a second to confirm a write, and the other windows need not wait for that.
   async store(key: string, value: string): Promise<void> {
-    await this.inner.store(key, value);
+    const written = this.inner.store(key, value);
     this.tellPeers({ key, value });
+    await written;
   }
 
   async delete(key: string): Promise<void> {
-    await this.inner.delete(key);
+    const deleted = this.inner.delete(key);
     this.tellPeers({ key, value: null });
+    await deleted;
   }
 
   dispose(): void {

@@ -27,6 +27,11 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      // Two pages stand for two VS Code windows side by side: a page in the background must not have its timers
+      // throttled (to once a minute after 5 minutes hidden), or what it shows lags by seconds for no reason of ours.
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
     ],
   });
 }
