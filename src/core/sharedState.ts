@@ -33,8 +33,9 @@ export class SharedState implements StateStore {
 
   async update(key: string, value: unknown): Promise<void> {
     this.latest.set(key, value);
-    await this.state.update(key, value);
-    await this.secrets.store(PREFIX + key, JSON.stringify(value ?? null));
+    // Side by side: code-server can take seconds to confirm a globalState write, and the other windows
+    // (told through SecretStorage) must not wait for it.
+    await Promise.all([this.state.update(key, value), this.secrets.store(PREFIX + key, JSON.stringify(value ?? null))]);
   }
 
   dispose(): void {
