@@ -177,8 +177,11 @@ describe('fan-out: one command on many machines', () => {
       await waitFor('the diff editor', async () => ((await tab.innerText()).includes('majority ↔ db-1') ? true : undefined));
       const diff = session.page.locator('.editor-group-container.active .monaco-diff-editor');
       await diff.waitFor({ state: 'visible', timeout: 10_000 });
-      const sides = await diff.locator('.view-lines').allInnerTexts();
-      assert.ok(sides.some((t) => t.trim() === 'same') && sides.some((t) => t.trim() === 'odd'), `diff sides: ${JSON.stringify(sides)}`);
+      // Both sides are drawn a moment after the diff editor itself.
+      await waitFor('the majority and db-1 sides in the diff', async () => {
+        const sides = await diff.locator('.view-lines').allInnerTexts();
+        return sides.some((t) => t.trim() === 'same') && sides.some((t) => t.trim() === 'odd') ? true : undefined;
+      });
 
       const clipboard = () => session.page.evaluate(() => navigator.clipboard.readText());
       await treeContextAction(session, RUNS, command, 'Copy as JSON');
