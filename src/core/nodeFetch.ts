@@ -46,30 +46,23 @@ async function bodyBytes(body: RequestInit['body']): Promise<Buffer | undefined>
   return Buffer.from(await new Response(body).arrayBuffer());
 }
 
-function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError');
-}
-
-/** A socket to the proxy, connected (and, for an https proxy, verified unless strictSSL is off). */
-function connectToProxy(route: ProxyRoute, signal?: AbortSignal): Promise<Socket> {
+/**
+ * A socket to the proxy, connected (and, for an https proxy, verified unless strictSSL is off). Called by the
+ * agents when they need a connection; a request aborted meanwhile is ended by its own signal, and the agent
+ * keeps or drops the socket that arrives late.
+ */
+function connectToProxy(route: ProxyRoute): Promise<Socket> {
   const { host, port } = targetOf(route.proxy);
   const secure = route.proxy.protocol === 'https:';
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
     const socket: Socket = secure
       ? tlsConnect({ host, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: route.strictSSL })
       : netConnect(port, host);
-    const onAbort = () => socket.destroy(abortError(signal!));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const done = () => signal?.removeEventListener('abort', onAbort);
     socket.once(secure ? 'secureConnect' : 'connect', () => {
-      done();
       socket.removeAllListeners('error');
       resolve(socket);
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      done();
-      if (signal?.aborted) return reject(err);
       const why = err.code ?? err.message;
       const fix = secure
         ? `Check ${route.source}; if the proxy's certificate is the problem, trust its CA or turn off "http.proxyStrictSSL".`
@@ -92,13 +85,13 @@ function refusal(route: ProxyRoute, where: string, status: number, statusText: s
 }
 
 /** A CONNECT tunnel through the proxy to the target; its socket carries the TLS of the target. */
-async function openTunnel(route: ProxyRoute, target: Target, signal?: AbortSignal): Promise<Duplex> {
-  const proxySocket = await connectToProxy(route, signal);
+async function openTunnel(route: ProxyRoute, target: Target): Promise<Duplex> {
+  const proxySocket = await connectToProxy(route);
   const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { host: authority };
     if (route.authorization) headers['proxy-authorization'] = route.authorization;
-    const request = new ClientRequest({ method: 'CONNECT', path: authority, headers, signal, createConnection: () => proxySocket });
+    const request = new ClientRequest({ method: 'CONNECT', path: authority, headers, createConnection: () => proxySocket });
     request.once('connect', (response: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (response.statusCode !== 200) {
         socket.destroy();
@@ -107,7 +100,7 @@ async function openTunnel(route: ProxyRoute, target: Target, signal?: AbortSigna
       if (head.length > 0) socket.unshift(head);
       resolve(socket);
     });
-    request.once('error', (err: Error) => reject(signal?.aborted ? err : new ProxyError(`The proxy ${describeProxy(route.proxy)} (from ${route.source}) closed the tunnel to ${authority}: ${err.message}. Check ${route.source}.`)));
+    request.once('error', (err: Error) => reject(new ProxyError(`The proxy ${describeProxy(route.proxy)} (from ${route.source}) closed the tunnel to ${authority}: ${err.message}. Check ${route.source}.`)));
     request.end();
   });
 }
