@@ -15,6 +15,9 @@ export interface Endpoints {
   relayCaFiles?: Record<string, string>;
 }
 
+/** host:port of a gRPC relay. */
+const RELAY_ADDRESS = /^[\w.-]+:\d+$/;
+
 export const DEFAULT_ENDPOINTS: Record<Mode, Endpoints> = {
   prod: { issuer: 'https://auth.cmdop.com', api: 'https://api.cmdop.com', relay: 'grpc.cmdop.com:443', clientId: 'cmdop-vscode' },
   // The local fleet server's default ports (fleet-server --port-base 4400).
@@ -35,7 +38,7 @@ export function endpointsFor(mode: Mode, setting: unknown): Endpoints {
       throw new CmdopError(`"cmdop.endpoints.${mode}.${field}" must be an http(s) URL, e.g. "https://api.cmdop.com".`);
     }
   }
-  if (!/^[\w.-]+:\d+$/.test(String(merged.relay))) {
+  if (!RELAY_ADDRESS.test(String(merged.relay))) {
     throw new CmdopError(`"cmdop.endpoints.${mode}.relay" must be host:port, e.g. "grpc.cmdop.com:443".`);
   }
   if (merged.caFile !== undefined && (typeof merged.caFile !== 'string' || !merged.caFile.trim())) {
@@ -44,7 +47,7 @@ export function endpointsFor(mode: Mode, setting: unknown): Endpoints {
   const relayCaFiles = merged.relayCaFiles;
   if (relayCaFiles !== undefined) {
     const valid =
-      relayCaFiles && typeof relayCaFiles === 'object' && Object.entries(relayCaFiles).every(([k, v]) => /^[\w.-]+:\d+$/.test(k) && typeof v === 'string' && v.trim());
+      relayCaFiles && typeof relayCaFiles === 'object' && Object.entries(relayCaFiles).every(([k, v]) => RELAY_ADDRESS.test(k) && typeof v === 'string' && v.trim());
     if (!valid) throw new CmdopError(`"cmdop.endpoints.${mode}.relayCaFiles" must map relay addresses to CA files, e.g. { "relay.example.com:443": "/etc/ssl/example-ca.pem" }.`);
   }
   return { ...merged, issuer: merged.issuer.replace(/\/$/, ''), api: merged.api.replace(/\/$/, '') };
