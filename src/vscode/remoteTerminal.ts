@@ -196,7 +196,7 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
       this.state = 'offline';
       // Typed for the shell that is gone (while the connection was down): never replayed into the next one.
       const unsent = this.heldInput.splice(0).join('');
-      const dropped = unsent ? `\r\n${dim(`[${describeUnsent(unsent)} typed while the connection was down ${[...unsent].length === 1 ? 'was' : 'were'} not sent: the shell they were for is gone.]`)}` : '';
+      const dropped = unsent ? `\r\n${dim(`[${describeUnsent(unsent)} not sent: the shell they were for is gone.]`)}` : '';
       this.writes.fire(tail + `\r\n\x1b[33m[${this.hostname} went offline]\x1b[0m ` + dim('Press R to open a new shell when it is back, Q to close.') + dropped);
       void vscode.window.showWarningMessage(`CMDOP: ${this.hostname} went offline.`, 'Reconnect').then((choice) => {
         if (choice === 'Reconnect') this.manualReconnect();
@@ -310,10 +310,10 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
   }
 }
 
-/** "12 characters": the count only, since what was typed may be a password answered at a prompt. */
+/** "12 characters typed … were": the count only, since what was typed may be a password answered at a prompt. */
 function describeUnsent(input: string): string {
   const count = [...input].length;
-  return `${count} character${count === 1 ? '' : 's'}`;
+  return count === 1 ? '1 character typed while the connection was down was' : `${count} characters typed while the connection was down were`;
 }
 
 /** What to do about a refused credential, by where it came from. */
