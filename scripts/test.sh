@@ -53,6 +53,10 @@ echo "$CMDOP_CODE_SERVER"
 step "npm run typecheck"
 npm run --silent typecheck
 
+step "lint and format"
+npm run --silent lint
+npm run --silent format:check
+
 step "npm run package"
 npm run --silent package
 

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { CommandHistory } from './core/commandHistory';
+import { CommandHistory } from './core/fanOut/commandHistory';
 import { RelayPool } from './core/relay/relayPool';
-import { SecretPeers } from './core/secretPeers';
-import type { SecretStore } from './core/storage';
+import { SecretPeers } from './core/windows/secretPeers';
+import type { SecretStore } from './core/windows/storage';
 import { createModeServices, type ModeServices } from './services';
 import { AUTH_PROVIDER_ID } from './vscode/authProvider';
 import { addApiKey, removeApiKey } from './vscode/commands/apiKeys';
@@ -87,9 +87,11 @@ export function activate(context: vscode.ExtensionContext): void {
       s.keeper.onDidChange(({ reason, detail }) => {
         if (reason !== 'expired') return;
         // `detail` is the bare cause ("the refresh token was revoked…"), so the sentence says "session ended" once.
-        void vscode.window.showWarningMessage(`CMDOP: Your session ended (${detail ?? 'the refresh failed'}). Sign in again?`, 'Sign In').then((c) => {
-          if (c === 'Sign In') void vscode.commands.executeCommand('cmdop.signIn');
-        });
+        void vscode.window
+          .showWarningMessage(`CMDOP: Your session ended (${detail ?? 'the refresh failed'}). Sign in again?`, 'Sign In')
+          .then((c) => {
+            if (c === 'Sign In') void vscode.commands.executeCommand('cmdop.signIn');
+          });
       }),
     );
     void status.update();
@@ -97,37 +99,84 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   build();
 
-  const run = (fn: (s: ModeServices, ...args: any[]) => unknown) => async (...args: unknown[]) => {
-    if (!services) {
-      void vscode.window.showErrorMessage('CMDOP is not configured correctly; see "CMDOP: Show Log".');
-      return;
-    }
-    try {
-      await fn(services, ...args);
-    } catch (err) {
-      log.error((err as Error).message);
-      void vscode.window.showErrorMessage(`CMDOP: ${(err as Error).message}`);
-    }
-  };
-  const machineDeps = (s: ModeServices): MachineCommandDeps => ({ fleets: s.fleets, api: s.api, pool, history, state: context.globalState, log });
-  const fanOutDeps = (s: ModeServices): FanOutCommandDeps => ({ fleets: s.fleets, api: s.api, pool, history: runs, commands: history, log });
+  const run =
+    (fn: (s: ModeServices, ...args: any[]) => unknown) =>
+    async (...args: unknown[]) => {
+      if (!services) {
+        void vscode.window.showErrorMessage('CMDOP is not configured correctly; see "CMDOP: Show Log".');
+        return;
+      }
+      try {
+        await fn(services, ...args);
+      } catch (err) {
+        log.error((err as Error).message);
+        void vscode.window.showErrorMessage(`CMDOP: ${(err as Error).message}`);
+      }
+    };
+  const machineDeps = (s: ModeServices): MachineCommandDeps => ({
+    fleets: s.fleets,
+    api: s.api,
+    pool,
+    history,
+    state: context.globalState,
+    log,
+  });
+  const fanOutDeps = (s: ModeServices): FanOutCommandDeps => ({
+    fleets: s.fleets,
+    api: s.api,
+    pool,
+    history: runs,
+    commands: history,
+    log,
+  });
 
   context.subscriptions.push(
     { dispose: () => vscode.Disposable.from(...perMode).dispose() },
     { dispose: () => services?.dispose() },
-    vscode.commands.registerCommand('cmdop.signIn', run(() => signIn())),
-    vscode.commands.registerCommand('cmdop.signOut', run((s) => signOut(() => s.auth.removeSession()))),
-    vscode.commands.registerCommand('cmdop.addApiKey', run((s) => addApiKey(s.fleets, s.keys))),
-    vscode.commands.registerCommand('cmdop.removeApiKey', run((s) => removeApiKey(s.fleets, s.keys))),
-    vscode.commands.registerCommand('cmdop.switchFleet', run((s) => switchFleet(s.fleets, process.env))),
-    vscode.commands.registerCommand('cmdop.setActiveFleet', run((s, node) => setActiveFleet(s.fleets, process.env, node))),
+    vscode.commands.registerCommand(
+      'cmdop.signIn',
+      run(() => signIn()),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.signOut',
+      run((s) => signOut(() => s.auth.removeSession())),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.addApiKey',
+      run((s) => addApiKey(s.fleets, s.keys)),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.removeApiKey',
+      run((s) => removeApiKey(s.fleets, s.keys)),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.switchFleet',
+      run((s) => switchFleet(s.fleets, process.env)),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.setActiveFleet',
+      run((s, node) => setActiveFleet(s.fleets, process.env, node)),
+    ),
     vscode.commands.registerCommand('cmdop.refreshMachines', () => tree?.refresh()),
-    vscode.commands.registerCommand('cmdop.filterMachines', run(() => tree && filterMachines(tree))),
-    vscode.commands.registerCommand('cmdop.loadMoreMachines', run((_s, node) => tree?.loadMore(node))),
+    vscode.commands.registerCommand(
+      'cmdop.filterMachines',
+      run(() => tree && filterMachines(tree)),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.loadMoreMachines',
+      run((_s, node) => tree?.loadMore(node)),
+    ),
     // With several machines selected, VS Code passes the clicked node and the whole selection.
-    vscode.commands.registerCommand('cmdop.runCommand', run((s, node, selected?: TreeNode[]) =>
-      selected && selected.length > 1 ? runOnSelection(fanOutDeps(s), selected) : runCommand(machineDeps(s), node))),
-    vscode.commands.registerCommand('cmdop.runOnFleet', run((s, node) => runOnFleet(fanOutDeps(s), node))),
+    vscode.commands.registerCommand(
+      'cmdop.runCommand',
+      run((s, node, selected?: TreeNode[]) =>
+        selected && selected.length > 1 ? runOnSelection(fanOutDeps(s), selected) : runCommand(machineDeps(s), node),
+      ),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.runOnFleet',
+      run((s, node) => runOnFleet(fanOutDeps(s), node)),
+    ),
     vscode.commands.registerCommand('cmdop.runOnMachines', (request) => {
       if (!services) throw new Error('CMDOP is not configured correctly; see "CMDOP: Show Log".');
       return runOnMachines(fanOutDeps(services), request).catch((err: Error) => {
@@ -138,24 +187,66 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.window.createTreeView('cmdop.runs', { treeDataProvider: runsView, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(RUN_OUTPUT_SCHEME, new RunOutputDocuments(runs)),
-    vscode.commands.registerCommand('cmdop.runs.openOutput', run((_s, node) => openOutput(node))),
-    vscode.commands.registerCommand('cmdop.runs.compareWithMajority', run((_s, node) => compareWithMajority(node))),
-    vscode.commands.registerCommand('cmdop.runs.rerunFailed', run((s, node) => rerun(fanOutDeps(s), node, 'failed'))),
-    vscode.commands.registerCommand('cmdop.runs.rerunAll', run((s, node) => rerun(fanOutDeps(s), node, 'all'))),
-    vscode.commands.registerCommand('cmdop.runs.cancel', run((s, node) => cancelRun(fanOutDeps(s), node))),
-    vscode.commands.registerCommand('cmdop.runs.copyJson', run((s, node) => copyRun(fanOutDeps(s), node, 'json'))),
-    vscode.commands.registerCommand('cmdop.runs.copyMarkdown', run((s, node) => copyRun(fanOutDeps(s), node, 'markdown'))),
+    vscode.commands.registerCommand(
+      'cmdop.runs.openOutput',
+      run((_s, node) => openOutput(node)),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.runs.compareWithMajority',
+      run((_s, node) => compareWithMajority(node)),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.runs.rerunFailed',
+      run((s, node) => rerun(fanOutDeps(s), node, 'failed')),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.runs.rerunAll',
+      run((s, node) => rerun(fanOutDeps(s), node, 'all')),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.runs.cancel',
+      run((s, node) => cancelRun(fanOutDeps(s), node)),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.runs.copyJson',
+      run((s, node) => copyRun(fanOutDeps(s), node, 'json')),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.runs.copyMarkdown',
+      run((s, node) => copyRun(fanOutDeps(s), node, 'markdown')),
+    ),
     vscode.commands.registerCommand('cmdop.runs.clear', () => runs.clear()),
-    vscode.commands.registerCommand('cmdop.runCommandOnMachine', run((s) => runCommand(machineDeps(s), undefined))),
-    vscode.commands.registerCommand('cmdop.openShell', run((s, node) => openShell(machineDeps(s), node))),
-    vscode.commands.registerCommand('cmdop.copyHostname', run((_s, node) => copyHostname(node))),
+    vscode.commands.registerCommand(
+      'cmdop.runCommandOnMachine',
+      run((s) => runCommand(machineDeps(s), undefined)),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.openShell',
+      run((s, node) => openShell(machineDeps(s), node)),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.copyHostname',
+      run((_s, node) => copyHostname(node)),
+    ),
     vscode.commands.registerCommand('cmdop.showLog', () => log.show()),
     registerShellProfile(() => services && machineDeps(services)),
     vscode.commands.registerCommand('cmdop.sessions.refresh', () => sessions?.refresh()),
-    vscode.commands.registerCommand('cmdop.sessions.attach', run((_s, node) => sessions?.attach(node))),
-    vscode.commands.registerCommand('cmdop.sessions.close', run((_s, node) => sessions?.close(node))),
-    vscode.commands.registerCommand('cmdop.openWalkthrough', run(() => openWalkthrough())),
-    vscode.commands.registerCommand('cmdop.newRunbook', run((s) => newRunbook(s.fleets))),
+    vscode.commands.registerCommand(
+      'cmdop.sessions.attach',
+      run((_s, node) => sessions?.attach(node)),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.sessions.close',
+      run((_s, node) => sessions?.close(node)),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.openWalkthrough',
+      run(() => openWalkthrough()),
+    ),
+    vscode.commands.registerCommand(
+      'cmdop.newRunbook',
+      run((s) => newRunbook(s.fleets)),
+    ),
     startRunbooksWhenOpened({
       context,
       log,

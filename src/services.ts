@@ -1,20 +1,20 @@
 import * as vscode from 'vscode';
-import { caSettingOf, endpointsFor, type Mode, parseMode, readCaFile, readRelayCaFiles } from './core/endpoints';
+import { caSettingOf, endpointsFor, type Mode, parseMode, readCaFile, readRelayCaFiles } from './core/credentials/endpoints';
 import type { RelayTls } from './core/relay/relayClient';
-import { tlsFetch } from './core/tls';
-import { FleetApi } from './core/fleetApi';
-import { FleetContext } from './core/fleetContext';
-import { FleetKeyStore } from './core/fleetKeys';
-import { LegacyImporter, legacyCandidates } from './core/legacyImport';
+import { tlsFetch } from './core/network/tls';
+import { FleetApi } from './core/fleet/fleetApi';
+import { FleetContext } from './core/fleet/fleetContext';
+import { FleetKeyStore } from './core/credentials/fleetKeys';
+import { LegacyImporter, legacyCandidates } from './core/credentials/legacyImport';
 import { OpenIdProvider } from './core/oauth/oidcClient';
 import { keepSessionFresh } from './core/oauth/refreshScheduler';
 import { SessionStore } from './core/oauth/sessionStore';
 import { TokenKeeper } from './core/oauth/tokenKeeper';
-import { loggingFetch } from './core/requestLog';
+import { loggingFetch } from './core/network/requestLog';
 import { FileLease } from './core/oauth/fileLease';
-import { SecretPeers } from './core/secretPeers';
-import { SharedState } from './core/sharedState';
-import type { SecretStore } from './core/storage';
+import { SecretPeers } from './core/windows/secretPeers';
+import { SharedState } from './core/windows/sharedState';
+import type { SecretStore } from './core/windows/storage';
 import { join } from 'node:path';
 import { CmdopAuthenticationProvider } from './vscode/authProvider';
 import { readProxySettings } from './vscode/proxySettings';
@@ -35,7 +35,11 @@ export function readMode(): Mode {
   return parseMode(vscode.workspace.getConfiguration('cmdop').get('mode'));
 }
 
-export function createModeServices(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, secrets: SecretStore = context.secrets): ModeServices {
+export function createModeServices(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  secrets: SecretStore = context.secrets,
+): ModeServices {
   const config = vscode.workspace.getConfiguration('cmdop');
   const mode = readMode();
   const endpoints = endpointsFor(mode, config.get('endpoints'));
@@ -51,6 +55,8 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
   const keeper = new TokenKeeper({ store: new SessionStore(secrets, mode), idp, election });
   const keys = new FleetKeyStore(secrets, context.globalState);
   const api = new FleetApi(endpoints.api, requests);
+  // Assigned below: the legacy importer and the fleet context refer to each other.
+  // eslint-disable-next-line prefer-const
   let fleets: FleetContext;
   const legacy = new LegacyImporter({
     state: context.globalState,

@@ -126,18 +126,27 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
       revokeKey: (fleetId, name) => {
         const key = apiKeys.revoke(fleetId, name);
         if (!key) return undefined;
-        const error = new RelayError(status.UNAUTHENTICATED, `API key revoked: key "${name}" of fleet ${fleetId} was revoked; create a new key`);
+        const error = new RelayError(
+          status.UNAUTHENTICATED,
+          `API key revoked: key "${name}" of fleet ${fleetId} was revoked; create a new key`,
+        );
         return { streamsEnded: relayFaults.endWhere((p) => p.kind === 'api_key' && p.key === key, error) };
       },
       revokeAccount: (email) => {
         const tokensRevoked = idp.revokeAccount(email.toLowerCase());
         const error = new RelayError(status.UNAUTHENTICATED, 'access token revoked: sign in again');
-        return { tokensRevoked, streamsEnded: relayFaults.endWhere((p) => p.kind === 'user' && p.accountId.toLowerCase() === email.toLowerCase(), error) };
+        return {
+          tokensRevoked,
+          streamsEnded: relayFaults.endWhere((p) => p.kind === 'user' && p.accountId.toLowerCase() === email.toLowerCase(), error),
+        };
       },
       expireAccessTokens: (email) => {
         const tokensExpired = idp.expireAccessTokens(email.toLowerCase());
         const error = new RelayError(status.UNAUTHENTICATED, 'access token expired: refresh it or sign in again');
-        return { tokensExpired, streamsEnded: relayFaults.endWhere((p) => p.kind === 'user' && p.accountId.toLowerCase() === email.toLowerCase(), error) };
+        return {
+          tokensExpired,
+          streamsEnded: relayFaults.endWhere((p) => p.kind === 'user' && p.accountId.toLowerCase() === email.toLowerCase(), error),
+        };
       },
       refreshStats: () => idp.refreshStats(),
     };
@@ -202,7 +211,9 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
       faults,
       audit: (fleetId) => audit.list(fleetId),
       sessions: (fleetId) =>
-        registry.all(fleetId).map((s) => ({ id: s.id, hostname: s.machine.hostname, command: s.origin.command, state: s.state, end: s.end })),
+        registry
+          .all(fleetId)
+          .map((s) => ({ id: s.id, hostname: s.machine.hostname, command: s.origin.command, state: s.state, end: s.end })),
       agentHostProcesses: () => supervisor.hostProcessCount,
       close,
     };

@@ -16,7 +16,9 @@ function describe(server: FleetServer): string {
     '  relay per fleet:',
     ...relayLines,
     `  clientId      ${server.clientId}`,
-    ...(server.tls ? [`  TLS CA file   ${server.tls.caFile}   (VS Code setting: "cmdop.endpoints": { "dev": { …, "caFile": "<this path>" } })`] : []),
+    ...(server.tls
+      ? [`  TLS CA file   ${server.tls.caFile}   (VS Code setting: "cmdop.endpoints": { "dev": { …, "caFile": "<this path>" } })`]
+      : []),
     `  admin token   ${server.adminToken}   (x-admin-token for POST ${server.apiUrl}/admin/machines/<fleet>/<hostname>/stop|start)`,
     '  sign in as:',
     ...users,

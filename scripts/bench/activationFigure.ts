@@ -31,7 +31,11 @@ export async function activationFigure(session: Session, reloads: number, settle
     // The newest extension host's log (a file that did not exist before this reload).
     const value = await waitFor(
       'the new extension host to log "Activated in"',
-      () => cmdopLogs(session).filter((f) => !before.has(f)).map(lastActivation).find((v) => v !== undefined),
+      () =>
+        cmdopLogs(session)
+          .filter((f) => !before.has(f))
+          .map(lastActivation)
+          .find((v) => v !== undefined),
       { timeoutMs: 60_000, intervalMs: 50 },
     );
     values.push(value);

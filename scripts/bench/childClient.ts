@@ -14,7 +14,9 @@ export function runJsonClient<T>(label: string, client: string, args: (out: stri
   mkdirSync(BENCH_SCRATCH, { recursive: true });
   const out = join(BENCH_SCRATCH, `result-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.json`);
   return new Promise<T>((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', client, ...args(out)], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', client, ...args(out)], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`${label} exited with ${code}`));

@@ -3,7 +3,15 @@
 import { join } from 'node:path';
 import { BENCH_SCRATCH, runJsonClient } from './childClient';
 import { compareProfiles, topSelf } from './cpuProfile';
-import { LATENCY_COMMAND, LATENCY_RUNS, THROUGHPUT_COMMAND, THROUGHPUT_RUNS, WARMUP_RUNS, type MeasureResult, type StreamRun } from './execClient';
+import {
+  LATENCY_COMMAND,
+  LATENCY_RUNS,
+  THROUGHPUT_COMMAND,
+  THROUGHPUT_RUNS,
+  WARMUP_RUNS,
+  type MeasureResult,
+  type StreamRun,
+} from './execClient';
 import type { Target } from './relayPaths';
 import { type Figure, met, summarize } from './stats';
 
@@ -16,7 +24,10 @@ function runClient<T>(args: string[]): Promise<T> {
 
 /** CPU profiles of both paths doing `workload`; returns a one-line comparison. */
 async function profileHint(target: Target, workload: 'latency' | 'throughput'): Promise<string> {
-  const files = { extension: join(PROFILE_DIR, `extension-${workload}.cpuprofile`), bare: join(PROFILE_DIR, `bare-${workload}.cpuprofile`) };
+  const files = {
+    extension: join(PROFILE_DIR, `extension-${workload}.cpuprofile`),
+    bare: join(PROFILE_DIR, `bare-${workload}.cpuprofile`),
+  };
   for (const which of ['extension', 'bare'] as const) {
     await runClient(['profile', JSON.stringify(target), which, workload, files[which]]);
   }

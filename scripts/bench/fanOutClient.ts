@@ -4,7 +4,7 @@
 // writes what it measured to a JSON file. Its own process, so event-loop stalls and memory are its alone.
 import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Credential } from '../../src/core/credential';
+import type { Credential } from '../../src/core/credentials/credential';
 import { FanOut } from '../../src/core/fanOut/fanOut';
 import { RelaySessionRunner } from '../../src/core/fanOut/relayRunner';
 import { RelayClient } from '../../src/core/relay/relayClient';
@@ -32,7 +32,9 @@ export interface FanOutMeasure {
   heapAddedMb: number;
 }
 
-async function measure(body: (track: (ms: number, ok: boolean, wrong: boolean, failure?: string) => void) => Promise<number>): Promise<FanOutMeasure> {
+async function measure(
+  body: (track: (ms: number, ok: boolean, wrong: boolean, failure?: string) => void) => Promise<number>,
+): Promise<FanOutMeasure> {
   const perMachineMs: number[] = [];
   const failed: string[] = [];
   let ok = 0;
@@ -79,10 +81,21 @@ async function extensionFanOut(t: FanOutTarget): Promise<FanOutMeasure> {
   await client.health(); // channel up and gRPC loaded before the clock starts, as after the tree's first call
   try {
     return await measure(async (track) => {
-      const fanOut = new FanOut({ command: t.command, targets: t.hostnames, runner: new RelaySessionRunner(client), concurrency: t.concurrency, timeoutMs: 120_000 });
+      const fanOut = new FanOut({
+        command: t.command,
+        targets: t.hostnames,
+        runner: new RelaySessionRunner(client),
+        concurrency: t.concurrency,
+        timeoutMs: 120_000,
+      });
       fanOut.onResult((r) =>
         // The machines share this host, so `hostname` prints its name for every one: any non-empty line is right.
-        track(r.durationMs, r.outcome === 'ok', r.output.trim() === '', r.outcome === 'ok' ? undefined : `${r.hostname}: ${r.outcome} ${r.detail ?? ''}`),
+        track(
+          r.durationMs,
+          r.outcome === 'ok',
+          r.output.trim() === '',
+          r.outcome === 'ok' ? undefined : `${r.hostname}: ${r.outcome} ${r.detail ?? ''}`,
+        ),
       );
       await fanOut.done;
       return fanOut.peakConcurrency;
@@ -109,7 +122,12 @@ async function sdkFanOut(t: FanOutTarget): Promise<FanOutMeasure> {
           peak = Math.max(peak, inFlight);
           try {
             const r = await sdk.terminal.execute(t.command, { sessionId: sessionOf.get(hostname), timeoutMs: 120_000 });
-            track(performance.now() - began, r.exitCode === 0, r.output.trim() === '', r.exitCode === 0 ? undefined : `${hostname}: exit ${r.exitCode}`);
+            track(
+              performance.now() - began,
+              r.exitCode === 0,
+              r.output.trim() === '',
+              r.exitCode === 0 ? undefined : `${hostname}: exit ${r.exitCode}`,
+            );
           } catch (err) {
             track(performance.now() - began, false, true, `${hostname}: ${(err as Error).message}`);
           } finally {

@@ -36,7 +36,10 @@ function startIdleControl(): { stop(): Promise<{ worstStallMs: number; p99StallM
 
 function runClient(which: 'extension' | 'sdk', target: FanOutTarget): Promise<FanOutMeasure> {
   const profile = process.env.CMDOP_BENCH_FANOUT_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', OUT_DIR] : [];
-  return runJsonClient<FanOutMeasure>(`fan-out client (${which})`, CLIENT, (out) => [which, JSON.stringify(target), out], ['--expose-gc', ...profile]);
+  return runJsonClient<FanOutMeasure>(`fan-out client (${which})`, CLIENT, (out) => [which, JSON.stringify(target), out], [
+    '--expose-gc',
+    ...profile,
+  ]);
 }
 
 /** Samples the server's running sessions of the fleet while `body` runs; returns the peak. */
@@ -61,7 +64,10 @@ function percentile(values: number[], p: number): number {
 export async function fanOutFigures(server: FleetServer, { withSdk = true } = {}): Promise<Figure[]> {
   const fleet = server.seed.fleets.find((f) => f.id === SCALE_FLEET_ID);
   const online = fleet?.machines.filter((m) => m.online).map((m) => m.hostname) ?? [];
-  if (online.length < FAN_OUT_MACHINES) throw new Error(`the fan-out benchmark needs ${FAN_OUT_MACHINES} online machines (startFleetServer({ scaleOnline: ${FAN_OUT_MACHINES} }))`);
+  if (online.length < FAN_OUT_MACHINES)
+    throw new Error(
+      `the fan-out benchmark needs ${FAN_OUT_MACHINES} online machines (startFleetServer({ scaleOnline: ${FAN_OUT_MACHINES} }))`,
+    );
   const target: FanOutTarget = {
     address: server.relays[SCALE_FLEET_ID],
     fleetId: SCALE_FLEET_ID,
@@ -88,8 +94,13 @@ export async function fanOutFigures(server: FleetServer, { withSdk = true } = {}
   const e = ext.result;
   const s = sdk?.result;
   const baseline = (value: number | undefined) => (value === undefined ? undefined : { label: '@cmdop/node execute + Promise.all', value });
-  const checked = (m: FanOutMeasure) => `${m.ok}/${FAN_OUT_MACHINES} exit 0${m.wrongOutput ? `, ${m.wrongOutput} with unexpected output` : ''}${m.failed.length ? ` (e.g. ${m.failed[0]})` : ''}`;
-  const sdkNote = s ? `; SDK: ${checked(s)}, client peak ${s.peakInFlight} in flight, server peak ${sdk!.peak}` : sdkError ? `; SDK baseline failed: ${sdkError}` : '';
+  const checked = (m: FanOutMeasure) =>
+    `${m.ok}/${FAN_OUT_MACHINES} exit 0${m.wrongOutput ? `, ${m.wrongOutput} with unexpected output` : ''}${m.failed.length ? ` (e.g. ${m.failed[0]})` : ''}`;
+  const sdkNote = s
+    ? `; SDK: ${checked(s)}, client peak ${s.peakInFlight} in flight, server peak ${sdk!.peak}`
+    : sdkError
+      ? `; SDK baseline failed: ${sdkError}`
+      : '';
   const name = `fan-out \`${COMMAND}\` to ${FAN_OUT_MACHINES} online machines`;
   return [
     {
@@ -100,8 +111,18 @@ export async function fanOutFigures(server: FleetServer, { withSdk = true } = {}
       note: `extension: engine with concurrency ${target.concurrency}, one relay channel, ${checked(e)}${sdkNote}`,
       detail: { extension: e, sdk: s, sdkError, serverPeak: { extension: ext.peak, sdk: sdk?.peak } },
     },
-    { name: `${name}: per-machine p50`, value: percentile(e.perMachineMs, 50), unit: 'ms', baseline: baseline(s && percentile(s.perMachineMs, 50)) },
-    { name: `${name}: per-machine p99`, value: percentile(e.perMachineMs, 99), unit: 'ms', baseline: baseline(s && percentile(s.perMachineMs, 99)) },
+    {
+      name: `${name}: per-machine p50`,
+      value: percentile(e.perMachineMs, 50),
+      unit: 'ms',
+      baseline: baseline(s && percentile(s.perMachineMs, 50)),
+    },
+    {
+      name: `${name}: per-machine p99`,
+      value: percentile(e.perMachineMs, 99),
+      unit: 'ms',
+      baseline: baseline(s && percentile(s.perMachineMs, 99)),
+    },
     {
       name: `${name}: peak concurrent sessions (server)`,
       value: ext.peak,
@@ -117,6 +138,12 @@ export async function fanOutFigures(server: FleetServer, { withSdk = true } = {}
       goal: { kind: 'max', value: 50, of: 'value', text: '≤ 50 ms' },
       note: `p99 of the loop delay ${e.p99StallMs.toFixed(0)} ms${s ? ` (SDK ${s.p99StallMs.toFixed(0)} ms)` : ''}; an idle process on this machine stalled up to ${idle.worstStallMs.toFixed(0)} ms (p99 ${idle.p99StallMs.toFixed(0)} ms) over the same time: the machine's load, not our code`,
     },
-    { name: `${name}: memory added (client RSS peak)`, value: e.rssAddedMb, unit: 'MB', baseline: baseline(s?.rssAddedMb), note: `heap peak added: extension ${e.heapAddedMb.toFixed(1)} MB${s ? `, SDK ${s.heapAddedMb.toFixed(1)} MB` : ''}` },
+    {
+      name: `${name}: memory added (client RSS peak)`,
+      value: e.rssAddedMb,
+      unit: 'MB',
+      baseline: baseline(s?.rssAddedMb),
+      note: `heap peak added: extension ${e.heapAddedMb.toFixed(1)} MB${s ? `, SDK ${s.heapAddedMb.toFixed(1)} MB` : ''}`,
+    },
   ];
 }

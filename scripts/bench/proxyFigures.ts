@@ -3,9 +3,9 @@
 // calls use its 127.0.0.1 address). Steady state (connections kept open) and a new connection each time.
 import { startFleetServer } from '../../fleet-server/src/index';
 import { startRecordingProxy } from '../../fleet-server/src/testing/forwardProxy';
-import { FleetApi } from '../../src/core/fleetApi';
-import { DEFAULT_PROXY_SETTINGS } from '../../src/core/proxy';
-import { tlsFetch } from '../../src/core/tls';
+import { FleetApi } from '../../src/core/fleet/fleetApi';
+import { DEFAULT_PROXY_SETTINGS } from '../../src/core/network/proxy';
+import { tlsFetch } from '../../src/core/network/tls';
 import { type Figure, summarize } from './stats';
 
 const RUNS = 60;
@@ -24,7 +24,11 @@ export async function proxyFigures(): Promise<Figure[]> {
     const secret = server.seed.fleets.find((f) => f.id === 'acme-prod')!.api_keys.find((k) => k.name === 'ci-deploy')!.secret;
     const credential = { kind: 'apiKey' as const, source: 'setting' as const, secret, fleetId: 'acme-prod' };
     const directUrl = server.apiUrl.replace('fleet.cmdop.test', '127.0.0.1');
-    const viaProxy = () => new FleetApi(server.apiUrl, tlsFetch({ ca, caSetting: 'cmdop.endpoints.dev.caFile', proxy: () => ({ ...DEFAULT_PROXY_SETTINGS, proxy: proxy.url }), env: {} }));
+    const viaProxy = () =>
+      new FleetApi(
+        server.apiUrl,
+        tlsFetch({ ca, caSetting: 'cmdop.endpoints.dev.caFile', proxy: () => ({ ...DEFAULT_PROXY_SETTINGS, proxy: proxy.url }), env: {} }),
+      );
     const direct = () => new FleetApi(directUrl, tlsFetch({ ca, caSetting: 'cmdop.endpoints.dev.caFile', env: {} }));
 
     const kept = { proxy: viaProxy(), direct: direct() };
@@ -32,7 +36,10 @@ export async function proxyFigures(): Promise<Figure[]> {
     for (let i = 0; i < RUNS + 3; i++) {
       const p = await timed(() => kept.proxy.whoami(credential));
       const d = await timed(() => kept.direct.whoami(credential));
-      if (i >= 3) steady.proxy.push(p), steady.direct.push(d);
+      if (i >= 3) {
+        steady.proxy.push(p);
+        steady.direct.push(d);
+      }
     }
     const fresh = { proxy: [] as number[], direct: [] as number[] };
     for (let i = 0; i < FRESH_RUNS; i++) {

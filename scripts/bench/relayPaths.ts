@@ -4,7 +4,7 @@
 // - a bare @grpc/grpc-js + @grpc/proto-loader client making the same two calls (CreateSession, StreamSessionOutput).
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import type { Credential } from '../../src/core/credential';
+import type { Credential } from '../../src/core/credentials/credential';
 import { protoPath, RelayClient } from '../../src/core/relay/relayClient';
 import { RemoteSession } from '../../src/core/relay/remoteSession';
 
@@ -77,7 +77,10 @@ export function extensionPath(target: Target): ExecPath {
 export function bareGrpcPath(target: Target): ExecPath {
   const definition = protoLoader.loadSync(protoPath(), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
   const pkg = grpc.loadPackageDefinition(definition) as any;
-  const client: grpc.Client & Record<string, any> = new pkg.terminal.TerminalStreamingService(target.address, grpc.credentials.createInsecure());
+  const client: grpc.Client & Record<string, any> = new pkg.terminal.TerminalStreamingService(
+    target.address,
+    grpc.credentials.createInsecure(),
+  );
   const metadata = (agent?: string) => {
     const md = new grpc.Metadata();
     md.set('authorization', `Bearer ${target.secret}`);

@@ -20,7 +20,9 @@ const OUT = 'test-results/bench.json';
 function newestMtime(dir: string): number {
   return Math.max(
     0,
-    ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestMtime(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)),
+    ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+      e.isDirectory() ? newestMtime(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+    ),
   );
 }
 
@@ -51,7 +53,10 @@ async function main(): Promise<void> {
       const figures = await fanOutFigures(server);
       printTable(figures, { allHints });
       mkdirSync('test-results', { recursive: true });
-      writeFileSync('test-results/bench-fanout.json', JSON.stringify({ at: new Date().toISOString(), figures: figures.map((f) => ({ ...f, ratio: ratioOf(f), met: met(f) })) }, null, 2));
+      writeFileSync(
+        'test-results/bench-fanout.json',
+        JSON.stringify({ at: new Date().toISOString(), figures: figures.map((f) => ({ ...f, ratio: ratioOf(f), met: met(f) })) }, null, 2),
+      );
       return;
     }
     // `--only runbooks`: the runbook language server rows over LSP (no code-server).
@@ -62,7 +67,10 @@ async function main(): Promise<void> {
     const fleet = server.seed.fleets.find((f) => f.id === 'acme-prod')!;
     const secret = fleet.api_keys.find((k) => k.name === 'ci-deploy')!.secret;
     console.log('bench: exec latency and throughput (extension path vs bare grpc-js)…');
-    const exec = await execFigures({ address: server.relays['acme-prod'], fleetId: 'acme-prod', secret, hostname: 'web-1' }, { alwaysProfile: allHints });
+    const exec = await execFigures(
+      { address: server.relays['acme-prod'], fleetId: 'acme-prod', secret, hostname: 'web-1' },
+      { alwaysProfile: allHints },
+    );
     console.log('bench: run command first byte, extension vs @cmdop/node execute(), both relay modes…');
     const sdkLatency = await sdkLatencyFigures();
     console.log('bench: REST through http.proxy (CONNECT tunnel) vs directly…');
@@ -73,13 +81,25 @@ async function main(): Promise<void> {
     const fanOut = await fanOutFigures(server);
     console.log('bench: runbook language server: 1,000-block diagnostics, completion in the 10,000-machine fleet…');
     const runbooks = await runbookFigures(server);
-    const figures = [activation, ...sizes, ...rest.slice(0, 2), ...exec, ...sdkLatency, ...proxied, ...rest.slice(2), ...fanOut, ...runbooks];
+    const figures = [
+      activation,
+      ...sizes,
+      ...rest.slice(0, 2),
+      ...exec,
+      ...sdkLatency,
+      ...proxied,
+      ...rest.slice(2),
+      ...fanOut,
+      ...runbooks,
+    ];
     const wallS = (Date.now() - started) / 1000;
 
     console.log('');
     printTable(figures, { allHints });
     const missed = figures.filter((f) => met(f) === false);
-    console.log(`\n${missed.length ? `MISSED: ${missed.map((f) => f.name).join('; ')}` : 'all goals met'}; benchmark wall time ${wallS.toFixed(0)} s`);
+    console.log(
+      `\n${missed.length ? `MISSED: ${missed.map((f) => f.name).join('; ')}` : 'all goals met'}; benchmark wall time ${wallS.toFixed(0)} s`,
+    );
 
     mkdirSync('test-results', { recursive: true });
     const json = figures.map((f) => ({ ...f, ratio: ratioOf(f), met: met(f) }));

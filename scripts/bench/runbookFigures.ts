@@ -4,8 +4,8 @@
 import path from 'node:path';
 import type { FleetServer } from '../../fleet-server/src/index';
 import { approveDeviceCode } from '../../fleet-server/src/testing/approveDevice';
-import type { Credential } from '../../src/core/credential';
-import { FleetApi } from '../../src/core/fleetApi';
+import type { Credential } from '../../src/core/credentials/credential';
+import { FleetApi } from '../../src/core/fleet/fleetApi';
 import { runDeviceFlow } from '../../src/core/oauth/deviceFlow';
 import { OpenIdProvider } from '../../src/core/oauth/oidcClient';
 import { FleetFacts } from '../../src/core/runbook/fleetFacts';
@@ -99,7 +99,10 @@ export async function runbookFigures(server: FleetServer): Promise<Figure[]> {
         const line = `\`\`\`sh @${prefix}`;
         await lsp.change(uri, ++version, `---\nfleet: scale-10k\n---\n${line}\nuptime\n\`\`\`\n`);
         let t = performance.now();
-        const result = await lsp.request<{ label: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line: 3, character: line.length } });
+        const result = await lsp.request<{ label: string }[]>('textDocument/completion', {
+          textDocument: { uri },
+          position: { line: 3, character: line.length },
+        });
         lsTimes.push(performance.now() - t);
         items = Math.max(items, result.length);
         t = performance.now();

@@ -20,7 +20,10 @@ async function discovery(issuer: string): Promise<Discovery> {
 
 /** The polling interval the IdP advertises in its device authorization response (RFC 8628 default 5 s). */
 async function advertisedInterval(d: Discovery, clientId: string): Promise<number> {
-  const res = await fetch(d.device_authorization_endpoint, { method: 'POST', body: new URLSearchParams({ client_id: clientId, scope: 'openid' }) });
+  const res = await fetch(d.device_authorization_endpoint, {
+    method: 'POST',
+    body: new URLSearchParams({ client_id: clientId, scope: 'openid' }),
+  });
   const body = (await res.json()) as { interval?: number };
   return body.interval ?? 5;
 }
@@ -42,7 +45,12 @@ async function watchStatusBar(session: Session): Promise<void> {
         clearInterval(timer);
       };
       const observer = new MutationObserver(check);
-      observer.observe(document.querySelector('.part.statusbar') ?? document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+      observer.observe(document.querySelector('.part.statusbar') ?? document.body, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+        attributes: true,
+      });
       const timer = setInterval(check, 2);
     },
     { domId: `${extensionId}.cmdop.status`, source: SIGNED_IN.source },
@@ -50,7 +58,10 @@ async function watchStatusBar(session: Session): Promise<void> {
 }
 
 /** Runs approveDeviceCode, noting when each of its HTTP requests started. */
-async function approveNotingRequests(server: FleetServer, userCode: string): Promise<{ calledAt: number; requests: { at: number; url: string }[] }> {
+async function approveNotingRequests(
+  server: FleetServer,
+  userCode: string,
+): Promise<{ calledAt: number; requests: { at: number; url: string }[] }> {
   const original = globalThis.fetch;
   const requests: { at: number; url: string }[] = [];
   globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
@@ -87,7 +98,9 @@ export async function signInFigure(session: Session, server: FleetServer, log: R
   const polls = log.since(askedAt, new RegExp(`^${tokenPath}`)).filter((r) => r.method === 'POST');
   const issued = log.since(askedAt, new RegExp(`^${new URL(d.device_authorization_endpoint).pathname}`)).find((r) => r.method === 'POST');
   const winning = polls.find((p) => p.at >= t0);
-  const schedule = issued ? `code issued ${issued.at - t0} ms, token polls at ${polls.map((p) => `${p.at - t0 >= 0 ? '+' : ''}${p.at - t0}`).join(', ')} ms relative to t0` : '';
+  const schedule = issued
+    ? `code issued ${issued.at - t0} ms, token polls at ${polls.map((p) => `${p.at - t0 >= 0 ? '+' : ''}${p.at - t0}`).join(', ')} ms relative to t0`
+    : '';
   const value = shownAt - t0;
   const goalMs = intervalS * 1000 + 200;
   const split = winning
@@ -100,6 +113,14 @@ export async function signInFigure(session: Session, server: FleetServer, log: R
     goal: { kind: 'max', value: goalMs, of: 'value', text: `≤ ${goalMs} ms (poll ${intervalS} s + 200 ms)` },
     note: `t0 = just before approveDeviceCode's final request (${new URL(finalRequest.url).pathname}, request ${requests.length} of ${requests.length}, the one that returned the success page); from calling approveDeviceCode: ${shownAt - calledAt} ms. ${split}; ${schedule}; one sample, so the wait for the poll is a matter of phase (0 to ${intervalS * 1000} ms); status bar watched in-page (MutationObserver + 2 ms timer)`,
     hint: value > goalMs ? split : undefined,
-    detail: { t0, calledAt, shownAt, intervalS, polls: polls.map((p) => p.at - t0), issued: issued && issued.at - t0, approvalRequests: requests.map((r) => ({ ms: r.at - calledAt, url: r.url })) },
+    detail: {
+      t0,
+      calledAt,
+      shownAt,
+      intervalS,
+      polls: polls.map((p) => p.at - t0),
+      issued: issued && issued.at - t0,
+      approvalRequests: requests.map((r) => ({ ms: r.at - calledAt, url: r.url })),
+    },
   };
 }

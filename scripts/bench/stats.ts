@@ -77,13 +77,18 @@ export function printTable(figures: Figure[], { allHints = false } = {}): void {
   });
   const head = ['figure', 'measured', 'baseline', 'ratio', 'goal', 'status'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
   console.log('');
   for (const f of figures) {
     if (f.note) console.log(`  ${f.name}: ${f.note}`);
-    if (f.hint && (allHints || met(f) === false)) console.log(`  ${f.name}: ${met(f) === false ? 'MISSED, where the time goes' : 'where the time goes'}: ${f.hint}`);
+    if (f.hint && (allHints || met(f) === false))
+      console.log(`  ${f.name}: ${met(f) === false ? 'MISSED, where the time goes' : 'where the time goes'}: ${f.hint}`);
   }
 }

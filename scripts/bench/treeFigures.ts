@@ -24,7 +24,8 @@ async function armProbe(session: Session, label: string): Promise<void> {
   await session.page.evaluate((label) => {
     const rec = { down: 0, inserted: 0, drawn: 0 };
     (window as unknown as { __benchTree: TreeTiming }).__benchTree = rec;
-    const present = () => Array.from(document.querySelectorAll('.monaco-list-row .label-name')).some((n) => n.textContent?.trim() === label);
+    const present = () =>
+      Array.from(document.querySelectorAll('.monaco-list-row .label-name')).some((n) => n.textContent?.trim() === label);
     if (present()) throw new Error(`${label} is already shown before expanding`);
     const onDown = () => {
       if (!rec.down) rec.down = performance.now();

@@ -67,13 +67,20 @@ async function restartSamples(session: Session, open: string | undefined): Promi
     const before = new Set(cmdopLogs(session));
     await reloadWindow(session);
     if (open && !(await session.wb.title()).includes(open)) throw new Error(`${open} was not restored by the reload`);
-    const log = await waitFor('a new extension host to log "Activated in"', () => cmdopLogs(session).find((f) => !before.has(f) && ACTIVATED.test(readFileSync(f, 'utf8'))), {
-      timeoutMs: 60_000,
-      intervalMs: 50,
-    });
+    const log = await waitFor(
+      'a new extension host to log "Activated in"',
+      () => cmdopLogs(session).find((f) => !before.has(f) && ACTIVATED.test(readFileSync(f, 'utf8'))),
+      {
+        timeoutMs: 60_000,
+        intervalMs: 50,
+      },
+    );
     values.push(Number(ACTIVATED.exec(readFileSync(log, 'utf8'))![1]));
     await session.wb.statusBar.waitForText('cmdop.status', /OAuth$/, 60_000);
-    if (withRunbook) await waitFor('the runbook language server to start', () => (SERVER_STARTED.test(readFileSync(log, 'utf8')) ? true : undefined), { timeoutMs: 60_000 });
+    if (withRunbook)
+      await waitFor('the runbook language server to start', () => (SERVER_STARTED.test(readFileSync(log, 'utf8')) ? true : undefined), {
+        timeoutMs: 60_000,
+      });
     else await new Promise((resolve) => setTimeout(resolve, 2_000)); // time enough for a wrongly started server to say so
     if (SERVER_STARTED.test(readFileSync(log, 'utf8'))) started++;
   }

@@ -1,5 +1,5 @@
-import type { CredentialSource } from './credential';
-import { describeSource } from './credential';
+import type { CredentialSource } from './credentials/credential';
+import { describeSource } from './credentials/credential';
 
 /** Base of every error the extension shows; `message` is written for the user and never holds a secret. */
 export class CmdopError extends Error {
@@ -27,7 +27,9 @@ export class CredentialRefusedError extends CmdopError {
 
 export class InvalidApiKeyFormatError extends CmdopError {
   constructor(origin: string) {
-    super(`${origin} is not a CMDOP fleet API key: keys start with "cmdop_". Copy the key again from the fleet's settings in the CMDOP cabinet.`);
+    super(
+      `${origin} is not a CMDOP fleet API key: keys start with "cmdop_". Copy the key again from the fleet's settings in the CMDOP cabinet.`,
+    );
   }
 }
 
@@ -107,6 +109,8 @@ export class LegacyFileError extends CmdopError {}
 
 export class NoCredentialForFleetError extends CmdopError {
   constructor(readonly fleet: string) {
-    super(`No credential can reach fleet "${fleet}": add its API key ("CMDOP: Add Fleet API Key") or sign in with an account that is a member of it.`);
+    super(
+      `No credential can reach fleet "${fleet}": add its API key ("CMDOP: Add Fleet API Key") or sign in with an account that is a member of it.`,
+    );
   }
 }

@@ -8,7 +8,7 @@ import {
   type MachinesAnswer,
   isGlob,
 } from '../core/runbook/protocol';
-import { lastSeenLabel } from '../core/machines';
+import { lastSeenLabel } from '../core/fleet/machines';
 import { type Runbook, type ShellBlock, type Span, type Token, blockTargets } from './parseRunbook';
 
 export interface FactsAsker {
@@ -19,14 +19,7 @@ export interface FactsAsker {
 
 export type Severity = 'error' | 'warning' | 'information';
 
-export type Problem =
-  | 'unknown-fleet'
-  | 'unknown-host'
-  | 'glob-matches-nothing'
-  | 'offline'
-  | 'observer-only'
-  | 'no-target'
-  | 'no-facts';
+export type Problem = 'unknown-fleet' | 'unknown-host' | 'glob-matches-nothing' | 'offline' | 'observer-only' | 'no-target' | 'no-facts';
 
 export interface Finding extends Span {
   severity: Severity;
@@ -64,7 +57,14 @@ export async function analyzeRunbook(runbook: Runbook, facts: FactsAsker): Promi
   };
   const fleetsAnswer = await facts.fleets();
   if (fleetsAnswer.problem) {
-    findings.push({ line: 0, start: 0, end: 0, severity: 'information', code: 'no-facts', message: `CMDOP cannot check this runbook's fleet and machines: ${fleetsAnswer.problem}` });
+    findings.push({
+      line: 0,
+      start: 0,
+      end: 0,
+      severity: 'information',
+      code: 'no-facts',
+      message: `CMDOP cannot check this runbook's fleet and machines: ${fleetsAnswer.problem}`,
+    });
     return noRun();
   }
   const wanted = runbook.fleet?.text || fleetsAnswer.activeFleetId;
@@ -76,7 +76,9 @@ export async function analyzeRunbook(runbook: Runbook, facts: FactsAsker): Promi
       ...at,
       severity: 'error',
       code: 'unknown-fleet',
-      message: wanted ? `Unknown fleet "${wanted}". Your fleets: ${known}.` : `No fleet: add "fleet: <id>" to the front matter or pick an active fleet (CMDOP: Switch Fleet). Your fleets: ${known}.`,
+      message: wanted
+        ? `Unknown fleet "${wanted}". Your fleets: ${known}.`
+        : `No fleet: add "fleet: <id>" to the front matter or pick an active fleet (CMDOP: Switch Fleet). Your fleets: ${known}.`,
     });
     return noRun();
   }
@@ -99,13 +101,27 @@ export async function analyzeRunbook(runbook: Runbook, facts: FactsAsker): Promi
       const match = globs[t.text];
       if (!match) return;
       if (match.machines.length === 0) {
-        findings.push({ ...t, severity: 'warning', code: 'glob-matches-nothing', message: `"${t.text}" matches no machine in fleet "${fleet.name}".` });
+        findings.push({
+          ...t,
+          severity: 'warning',
+          code: 'glob-matches-nothing',
+          message: `"${t.text}" matches no machine in fleet "${fleet.name}".`,
+        });
         return;
       }
       const offline = match.machines.filter((m) => !m.online);
       if (offline.length) {
-        const names = offline.slice(0, 5).map((m) => m.hostname).join(', ') + (offline.length > 5 ? ', …' : '');
-        findings.push({ ...t, severity: 'warning', code: 'offline', message: `${offline.length} of ${match.machines.length} machines matching "${t.text}" are offline: ${names}.` });
+        const names =
+          offline
+            .slice(0, 5)
+            .map((m) => m.hostname)
+            .join(', ') + (offline.length > 5 ? ', …' : '');
+        findings.push({
+          ...t,
+          severity: 'warning',
+          code: 'offline',
+          message: `${offline.length} of ${match.machines.length} machines matching "${t.text}" are offline: ${names}.`,
+        });
       }
       return;
     }
@@ -120,7 +136,12 @@ export async function analyzeRunbook(runbook: Runbook, facts: FactsAsker): Promi
         suggestion,
       });
     } else if (!machine.online) {
-      findings.push({ ...t, severity: 'warning', code: 'offline', message: `${machine.hostname} is offline (last seen ${lastSeenLabel(machine.lastSeen)}): a run there fails until it is back.` });
+      findings.push({
+        ...t,
+        severity: 'warning',
+        code: 'offline',
+        message: `${machine.hostname} is offline (last seen ${lastSeenLabel(machine.lastSeen)}): a run there fails until it is back.`,
+      });
     }
   };
   tokens.forEach(check);

@@ -54,7 +54,8 @@ export function serveRunbooks(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const facts: FactsAsker = {
     fleets: () => connection.sendRequest<FleetsAnswer>(FLEETS_REQUEST),
-    machines: (fleetId, hostnames) => connection.sendRequest<MachinesAnswer>(MACHINES_REQUEST, { fleetId, hostnames } satisfies MachinesParams),
+    machines: (fleetId, hostnames) =>
+      connection.sendRequest<MachinesAnswer>(MACHINES_REQUEST, { fleetId, hostnames } satisfies MachinesParams),
     globs: (fleetId, patterns) => connection.sendRequest<GlobsAnswer>(GLOBS_REQUEST, { fleetId, patterns } satisfies GlobsParams),
   };
   /** Latest analysis per document version; lenses and hover wait for it rather than asking again. */
@@ -95,7 +96,10 @@ export function serveRunbooks(connection: Connection): void {
 
   const schedule = (doc: TextDocument, delay = DEBOUNCE_MS) => {
     clearTimeout(timers.get(doc.uri));
-    timers.set(doc.uri, setTimeout(() => void publish(doc), delay));
+    timers.set(
+      doc.uri,
+      setTimeout(() => void publish(doc), delay),
+    );
   };
 
   connection.onInitialize((params) => {
@@ -139,7 +143,10 @@ export function serveRunbooks(connection: Connection): void {
       const range = { start: { line: plan.block.line, character: 0 }, end: { line: plan.block.line, character: 0 } };
       if (plan.hostnames.length > 0) {
         const args: RunBlockArgs = { fleetId: fleet.id, hostnames: plan.hostnames, command: plan.block.body };
-        lenses.push({ range, command: { title: `▶ Run on ${targetsLabel(plan.hostnames)}`, command: RUN_BLOCK_COMMAND, arguments: [args] } });
+        lenses.push({
+          range,
+          command: { title: `▶ Run on ${targetsLabel(plan.hostnames)}`, command: RUN_BLOCK_COMMAND, arguments: [args] },
+        });
       }
       const onArgs: RunBlockOnArgs = { fleetId: fleet.id, command: plan.block.body };
       lenses.push({ range, command: { title: 'Run on…', command: RUN_BLOCK_ON_COMMAND, arguments: [onArgs] } });
@@ -173,13 +180,19 @@ export function serveRunbooks(connection: Connection): void {
     if (!analysis || !fleet) return null;
     const range = { start: { line: token.line, character: token.start }, end: { line: token.line, character: token.end } };
     const markdown = (value: string): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range });
-    if (token === runbook.fleet) return markdown(`**${fleet.name}** (\`${fleet.id}\`) — your role: ${fleet.role}${fleet.role === 'Guest' ? ' (observer-only)' : ''}`);
+    if (token === runbook.fleet)
+      return markdown(`**${fleet.name}** (\`${fleet.id}\`) — your role: ${fleet.role}${fleet.role === 'Guest' ? ' (observer-only)' : ''}`);
     if (isGlob(token.text)) {
       const match = analysis.globs[token.text];
       if (!match) return null;
       const online = match.machines.filter((m) => m.online).length;
-      const names = match.machines.slice(0, 10).map((m) => `${m.online ? '🟢' : '⚪'} ${m.hostname}`).join('  \n');
-      return markdown(`**${token.text}** matches ${match.machines.length}${match.truncated ? '+' : ''} machines (${online} online) in ${fleet.name}\n\n${names}`);
+      const names = match.machines
+        .slice(0, 10)
+        .map((m) => `${m.online ? '🟢' : '⚪'} ${m.hostname}`)
+        .join('  \n');
+      return markdown(
+        `**${token.text}** matches ${match.machines.length}${match.truncated ? '+' : ''} machines (${online} online) in ${fleet.name}\n\n${names}`,
+      );
     }
     const machine = analysis.machines[token.text];
     return machine ? markdown(machineHover(machine, fleet)) : null;
@@ -188,10 +201,13 @@ export function serveRunbooks(connection: Connection): void {
   connection.onCompletion(async ({ textDocument, position }): Promise<CompletionItem[]> => {
     const doc = documents.get(textDocument.uri);
     if (!doc) return [];
-    const line = doc.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } }).replace(/\r?\n$/, '');
+    const line = doc
+      .getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } })
+      .replace(/\r?\n$/, '');
     const before = line.slice(0, position.character);
     const runbook = parseRunbook(doc.getText());
-    const inFrontMatter = !!runbook.frontMatter && position.line > runbook.frontMatter.startLine && position.line < runbook.frontMatter.endLine;
+    const inFrontMatter =
+      !!runbook.frontMatter && position.line > runbook.frontMatter.startLine && position.line < runbook.frontMatter.endLine;
     const typed = /[^\s,[\]'"@]*$/.exec(before)![0];
     const replace = { start: { line: position.line, character: position.character - typed.length }, end: position };
     const fleets = await facts.fleets();
@@ -203,7 +219,8 @@ export function serveRunbooks(connection: Connection): void {
         textEdit: { range: replace, newText: f.id },
       }));
     }
-    const inTargets = inFrontMatter && (/^targets\s*:/.test(before) || runbook.targetLines.includes(position.line) || /^\s*-\s+/.test(before));
+    const inTargets =
+      inFrontMatter && (/^targets\s*:/.test(before) || runbook.targetLines.includes(position.line) || /^\s*-\s+/.test(before));
     const inInfo = !inFrontMatter && /^ {0,3}(`{3,}|~{3,})\s*(sh|bash|shell)\b.*@[^\s@]*$/i.test(before);
     if (!inTargets && !inInfo) return [];
     const wanted = runbook.fleet?.text || fleets.activeFleetId;
@@ -224,7 +241,13 @@ export function serveRunbooks(connection: Connection): void {
       if (family) families.set(`${family}*`, (families.get(`${family}*`) ?? 0) + 1);
     }
     for (const [glob, count] of families) {
-      items.push({ label: glob, kind: CompletionItemKind.Folder, detail: `glob · ${count}${machines.length >= 50 ? '+' : ''} machines`, sortText: `~${glob}`, textEdit: { range: replace, newText: glob } });
+      items.push({
+        label: glob,
+        kind: CompletionItemKind.Folder,
+        detail: `glob · ${count}${machines.length >= 50 ? '+' : ''} machines`,
+        sortText: `~${glob}`,
+        textEdit: { range: replace, newText: glob },
+      });
     }
     return items;
   });
@@ -260,13 +283,26 @@ export function documentSymbols(runbook: Runbook, lineCount: number): DocumentSy
       while (stack.length && stack[stack.length - 1].level >= h.level) stack.pop();
       const next = runbook.headings.find((o) => o.line > h.line && o.level <= h.level);
       const end = next ? next.line - 1 : lineCount - 1;
-      const node: Node = { name: h.text || '(untitled)', kind: SymbolKind.Namespace, range: range(h.line, end), selectionRange: range(h.line, h.line), children: [], level: h.level };
+      const node: Node = {
+        name: h.text || '(untitled)',
+        kind: SymbolKind.Namespace,
+        range: range(h.line, end),
+        selectionRange: range(h.line, h.line),
+        children: [],
+        level: h.level,
+      };
       (stack.length ? stack[stack.length - 1].children! : roots).push(node);
       stack.push(node);
     } else if ('block' in item && item.block) {
       const b = item.block;
-      const first = b.body.split('\n').find((l) => l.trim())?.trim() ?? '(empty)';
-      const targets = b.targets.length ? b.targets.map((t) => t.text).join(', ') : runbook.targets.map((t) => t.text).join(', ') || 'no target';
+      const first =
+        b.body
+          .split('\n')
+          .find((l) => l.trim())
+          ?.trim() ?? '(empty)';
+      const targets = b.targets.length
+        ? b.targets.map((t) => t.text).join(', ')
+        : runbook.targets.map((t) => t.text).join(', ') || 'no target';
       const symbol: DocumentSymbol = {
         name: first.length > 60 ? `${first.slice(0, 59)}…` : first,
         detail: `${b.language} · ${targets}`,

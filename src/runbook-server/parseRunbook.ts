@@ -110,8 +110,13 @@ export function parseRunbook(text: string): Runbook {
           line: i,
           endLine: Math.min(end, lines.length - 1),
           language: language.text,
-          targets: rest.filter((w) => w.text.startsWith('@') && w.text.length > 1).map((w) => ({ ...w, text: w.text.slice(1), start: w.start + 1 })),
-          body: lines.slice(i + 1, end).map((l) => stripIndent(l, indent.length)).join('\n'),
+          targets: rest
+            .filter((w) => w.text.startsWith('@') && w.text.length > 1)
+            .map((w) => ({ ...w, text: w.text.slice(1), start: w.start + 1 })),
+          body: lines
+            .slice(i + 1, end)
+            .map((l) => stripIndent(l, indent.length))
+            .join('\n'),
         });
       }
       i = end;

@@ -38,7 +38,8 @@ export class CmdopAuthenticationProvider implements vscode.AuthenticationProvide
 
   async removeSession(): Promise<void> {
     const { revoked } = await this.keeper.signOut();
-    if (!revoked) void vscode.window.showWarningMessage('CMDOP: Signed out here, but the identity provider could not be reached to revoke the token.');
+    if (!revoked)
+      void vscode.window.showWarningMessage('CMDOP: Signed out here, but the identity provider could not be reached to revoke the token.');
   }
 
   dispose(): void {

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { CmdopError } from '../core/errors';
-import type { FleetApi, FleetInfo } from '../core/fleetApi';
-import type { FleetContext } from '../core/fleetContext';
+import type { FleetApi, FleetInfo } from '../core/fleet/fleetApi';
+import type { FleetContext } from '../core/fleet/fleetContext';
 import { FanOut, type MachineResult } from '../core/fanOut/fanOut';
 import { RelaySessionRunner } from '../core/fanOut/relayRunner';
 import type { FanOutRunInfo, RunHistory } from '../core/fanOut/runHistory';
 import { countsLabel } from '../core/fanOut/runReport';
 import { chooseTargets, listAllMachines } from '../core/fanOut/targets';
-import { canUseSessions } from '../core/machines';
+import { canUseSessions } from '../core/fleet/machines';
 import type { RelayPool } from '../core/relay/relayPool';
 import { ObserverOnlyError, relayFor } from './relayAccess';
 
@@ -27,7 +27,8 @@ export interface FanOutSettings {
 
 export function fanOutSettings(): FanOutSettings {
   const config = vscode.workspace.getConfiguration('cmdop.fanOut');
-  const positive = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback);
+  const positive = (value: unknown, fallback: number) =>
+    typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
   return {
     concurrency: Math.max(1, Math.floor(positive(config.get('concurrency'), 16))),
     timeoutMs: positive(config.get('timeoutSeconds'), 300) * 1000,
@@ -38,7 +39,8 @@ export function fanOutSettings(): FanOutSettings {
 /** The fleet by id among the fleets the user's credentials reach. */
 export async function fleetById(fleets: FleetContext, fleetId: string): Promise<FleetInfo> {
   const choice = (await fleets.choices()).find((c) => c.fleet.id === fleetId || c.fleet.name === fleetId);
-  if (!choice) throw new CmdopError(`No fleet "${fleetId}" is reachable with your sign-in or stored keys. Sign in, or add that fleet's API key.`);
+  if (!choice)
+    throw new CmdopError(`No fleet "${fleetId}" is reachable with your sign-in or stored keys. Sign in, or add that fleet's API key.`);
   return choice.fleet;
 }
 
@@ -52,21 +54,35 @@ export function refuseGuests(fleet: FleetInfo): void {
  * unknown machines listed as skipped, a modal above the threshold, progress with Cancel, the run kept
  * in the Runs view. Resolves with the results, or undefined when the user declined.
  */
-export async function launchFanOut(deps: FanOutDeps, fleet: FleetInfo, hostnames: string[], command: string): Promise<FanOutRunInfo | undefined> {
+export async function launchFanOut(
+  deps: FanOutDeps,
+  fleet: FleetInfo,
+  hostnames: string[],
+  command: string,
+): Promise<FanOutRunInfo | undefined> {
   refuseGuests(fleet);
   if (!command.trim()) throw new CmdopError('The command is empty: type the command to run on the machines.');
-  if (hostnames.length === 0) throw new CmdopError(`No machines chosen in ${fleet.name}: select machines in the tree or give a hostname pattern.`);
+  if (hostnames.length === 0)
+    throw new CmdopError(`No machines chosen in ${fleet.name}: select machines in the tree or give a hostname pattern.`);
   const settings = fanOutSettings();
   const { credential } = await deps.fleets.current({ fleetId: fleet.id });
   const targets = chooseTargets(await listAllMachines(deps.api, credential, fleet.id), hostnames);
   if (targets.run.length === 0) {
-    throw new CmdopError(`None of the ${hostnames.length} chosen machines in ${fleet.name} is online (${targets.skipped.map((s) => `${s.hostname}: ${s.reason}`).slice(0, 5).join(', ')}). Start their agents and try again.`);
+    throw new CmdopError(
+      `None of the ${hostnames.length} chosen machines in ${fleet.name} is online (${targets.skipped
+        .map((s) => `${s.hostname}: ${s.reason}`)
+        .slice(0, 5)
+        .join(', ')}). Start their agents and try again.`,
+    );
   }
   if (targets.run.length > settings.confirmAbove) {
     const skippedNote = targets.skipped.length ? `\n${targets.skipped.length} more will be skipped (offline or unknown).` : '';
     const answer = await vscode.window.showWarningMessage(
       `Run \`${command}\` on ${targets.run.length} machines in ${fleet.name}?`,
-      { modal: true, detail: `At most ${settings.concurrency} at a time; each stops after ${settings.timeoutMs ? `${settings.timeoutMs / 1000} s` : 'no limit'}.${skippedNote}` },
+      {
+        modal: true,
+        detail: `At most ${settings.concurrency} at a time; each stops after ${settings.timeoutMs ? `${settings.timeoutMs / 1000} s` : 'no limit'}.${skippedNote}`,
+      },
       'Run',
     );
     if (answer !== 'Run') return undefined;
@@ -81,7 +97,9 @@ export async function launchFanOut(deps: FanOutDeps, fleet: FleetInfo, hostnames
     timeoutMs: settings.timeoutMs,
   });
   const run = deps.history.add({ command, fleetId: fleet.id, fleetName: fleet.name, startedAt: new Date(), fanOut });
-  deps.log.info(`Fan-out #${run.id} on ${fleet.name}: ${targets.run.length} machines, ${targets.skipped.length} skipped, concurrency ${settings.concurrency}`);
+  deps.log.info(
+    `Fan-out #${run.id} on ${fleet.name}: ${targets.run.length} machines, ${targets.skipped.length} skipped, concurrency ${settings.concurrency}`,
+  );
   void vscode.commands.executeCommand('cmdop.runs.focus');
   showProgress(run);
   void fanOut.done.then(() => deps.log.info(`Fan-out #${run.id} done: ${countsLabel(fanOut.counts())}`));
@@ -101,7 +119,10 @@ function showProgress(run: FanOutRunInfo): void {
       const report = () => {
         timer = undefined;
         const done = fanOut.results.length;
-        progress.report({ message: `${done}/${total} · ${countsLabel(fanOut.counts())}`, increment: ((done - reported) / Math.max(1, total)) * 100 });
+        progress.report({
+          message: `${done}/${total} · ${countsLabel(fanOut.counts())}`,
+          increment: ((done - reported) / Math.max(1, total)) * 100,
+        });
         reported = done;
       };
       report();

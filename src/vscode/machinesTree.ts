@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { FleetApi, FleetInfo, Machine } from '../core/fleetApi';
-import type { FleetContext } from '../core/fleetContext';
-import { canUseSessions, lastSeenLabel, machineDescription } from '../core/machines';
-import { PagedList } from '../core/pagedList';
-import { diffMachines, PresencePoller } from '../core/presence';
+import type { FleetApi, FleetInfo, Machine } from '../core/fleet/fleetApi';
+import type { FleetContext } from '../core/fleet/fleetContext';
+import { canUseSessions, lastSeenLabel, machineDescription } from '../core/fleet/machines';
+import { PagedList } from '../core/fleet/pagedList';
+import { diffMachines, PresencePoller } from '../core/fleet/presence';
 
 export const PAGE_SIZE = 50;
 export const REFRESH_INTERVAL_SETTING = 'machines.refreshInterval';
@@ -130,7 +130,13 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
       if (list.loaded.length === 0 && list.hasMore) await list.loadMore();
       const machines: TreeNode[] = list.loaded.map((machine) => this.machineNode(node.fleet, machine));
       if (machines.length === 0) {
-        return [{ kind: 'message', text: this.filterText ? `No machine matches "${this.filterText}"` : 'No machines in this fleet yet', icon: 'info' }];
+        return [
+          {
+            kind: 'message',
+            text: this.filterText ? `No machine matches "${this.filterText}"` : 'No machines in this fleet yet',
+            icon: 'info',
+          },
+        ];
       }
       if (list.hasMore) machines.push({ kind: 'more', fleet: node.fleet, shown: list.loaded.length });
       return machines;
@@ -201,11 +207,16 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
 
 function fleetItem(node: FleetNode): vscode.TreeItem {
   const { fleet } = node;
-  const item = new vscode.TreeItem(fleet.name, node.active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(
+    fleet.name,
+    node.active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+  );
   item.id = `fleet:${fleet.id}`;
   item.description = `${fleet.role}${node.active ? ' · active' : ''}`;
   item.tooltip = `${fleet.name} (${fleet.id})${node.active ? '\nActive fleet: commands, the picker and the status bar use it' : ''}\nYour role: ${fleet.role}${fleet.role === 'Guest' ? ' — observer-only: you can see machines but not run commands' : ''}\nRelay: ${fleet.relay}`;
-  item.iconPath = node.active ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow')) : new vscode.ThemeIcon('organization');
+  item.iconPath = node.active
+    ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
+    : new vscode.ThemeIcon('organization');
   item.contextValue = node.active ? 'fleet.active' : 'fleet';
   item.accessibilityInformation = { label: `${fleet.name}, ${fleet.role}${node.active ? ', active fleet' : ''}` };
   return item;

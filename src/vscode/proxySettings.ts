@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ProxySettings } from '../core/proxy';
+import type { ProxySettings } from '../core/network/proxy';
 
 /** VS Code's own proxy settings (the `http` section), as the REST API and the identity provider honour them. */
 export function readProxySettings(): ProxySettings {

@@ -1,13 +1,15 @@
-import type { FleetInfo } from '../core/fleetApi';
-import type { FleetContext } from '../core/fleetContext';
+import type { FleetInfo } from '../core/fleet/fleetApi';
+import type { FleetContext } from '../core/fleet/fleetContext';
 import { CmdopError } from '../core/errors';
-import { canUseSessions } from '../core/machines';
+import { canUseSessions } from '../core/fleet/machines';
 import type { RelayClient } from '../core/relay/relayClient';
 import type { RelayPool } from '../core/relay/relayPool';
 
 export class ObserverOnlyError extends CmdopError {
   constructor(fleet: string) {
-    super(`You are a Guest in fleet "${fleet}": guests are observer-only and cannot run commands or open shells. Ask a fleet admin for the Member role.`);
+    super(
+      `You are a Guest in fleet "${fleet}": guests are observer-only and cannot run commands or open shells. Ask a fleet admin for the Member role.`,
+    );
   }
 }
 

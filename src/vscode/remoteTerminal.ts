@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CredentialRefusedError } from '../core/errors';
-import { ReconnectBackoff } from '../core/reconnectPolicy';
+import { ReconnectBackoff } from '../core/relay/reconnectPolicy';
 import type { RelayClient } from '../core/relay/relayClient';
 import { RelayCallError, Status } from '../core/relay/relayErrors';
 import type { RelayPool } from '../core/relay/relayPool';
@@ -17,7 +17,10 @@ const MACHINE_GONE = /machine stopped|agent lost|offline/i;
 /** Errors no retry can fix: the credential or the permission is gone, or the session no longer exists. */
 function isFinal(err: Error): boolean {
   if (err instanceof CredentialRefusedError) return true;
-  return err instanceof RelayCallError && (err.code === Status.PERMISSION_DENIED || err.code === Status.NOT_FOUND || err.code === Status.UNAUTHENTICATED);
+  return (
+    err instanceof RelayCallError &&
+    (err.code === Status.PERMISSION_DENIED || err.code === Status.NOT_FOUND || err.code === Status.UNAUTHENTICATED)
+  );
 }
 
 /** The relay says the session itself is over (it ended while the connection was down): retrying cannot help. */
@@ -64,11 +67,11 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
     recordTranscript(this.onDidWrite, hostname);
   }
 
-  async open(initial: vscode.TerminalDimensions | undefined): Promise<void> {
+  open(initial: vscode.TerminalDimensions | undefined): void {
     this.dims = initial;
     this.poolReset = this.pool.onWillReset(() => this.credentialsChanged());
     this.writes.fire(dim(`Connecting to ${this.hostname} in fleet ${this.client.target.fleetName}…`) + '\r\n');
-    await this.start();
+    void this.start();
   }
 
   /** Opens a new session on the machine (first open, or Reconnect after the machine came back). */
@@ -106,7 +109,9 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
         if (this.state === 'reconnecting') this.reconnected();
         this.writes.fire(this.decoder.decode(bytes, { stream: true }));
       }),
-      session.onGap((lost) => this.writes.fire(`\r\n\x1b[33m[${lost} bytes of output were dropped by the relay while disconnected]\x1b[0m\r\n`)),
+      session.onGap((lost) =>
+        this.writes.fire(`\r\n\x1b[33m[${lost} bytes of output were dropped by the relay while disconnected]\x1b[0m\r\n`),
+      ),
       session.onExit((exit) => this.finished(exit)),
       session.onDisconnect((err) => this.disconnected(err)),
     ];
@@ -126,7 +131,9 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
       // Refused here with a clear line (the relay refuses a Guest's input anyway); at most one line a second.
       if (Date.now() - this.lastReadOnlyNotice > 1000) {
         this.lastReadOnlyNotice = Date.now();
-        this.writes.fire(`\r\n\x1b[33m[Read-only: you are a Guest in fleet ${this.client.target.fleetName}, so your input is not sent.]\x1b[0m\r\n`);
+        this.writes.fire(
+          `\r\n\x1b[33m[Read-only: you are a Guest in fleet ${this.client.target.fleetName}, so your input is not sent.]\x1b[0m\r\n`,
+        );
       }
       return;
     }
@@ -197,7 +204,12 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
       // Typed for the shell that is gone (while the connection was down): never replayed into the next one.
       const unsent = this.heldInput.splice(0).join('');
       const dropped = unsent ? `\r\n${dim(`[${describeUnsent(unsent)} not sent: the shell they were for is gone.]`)}` : '';
-      this.writes.fire(tail + `\r\n\x1b[33m[${this.hostname} went offline]\x1b[0m ` + dim('Press R to open a new shell when it is back, Q to close.') + dropped);
+      this.writes.fire(
+        tail +
+          `\r\n\x1b[33m[${this.hostname} went offline]\x1b[0m ` +
+          dim('Press R to open a new shell when it is back, Q to close.') +
+          dropped,
+      );
       void vscode.window.showWarningMessage(`CMDOP: ${this.hostname} went offline.`, 'Reconnect').then((choice) => {
         if (choice === 'Reconnect') this.manualReconnect();
       });
@@ -217,7 +229,9 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
     if (err instanceof CredentialRefusedError && err.source === 'oauth' && /expired/i.test(err.reason) && !this.renewedCredential) {
       // An access token that expired under the open shell: refresh it and carry on, once per drop.
       this.renewedCredential = true;
-      void (this.client.target.renewCredential?.() ?? Promise.resolve()).catch((e: Error) => this.log.warn(`token refresh failed: ${e.message}`));
+      void (this.client.target.renewCredential?.() ?? Promise.resolve()).catch((e: Error) =>
+        this.log.warn(`token refresh failed: ${e.message}`),
+      );
     } else if (isFinal(err)) {
       this.stopRetrying();
       this.leave('credential refused');
@@ -273,7 +287,10 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
       this.finished({ code: -1, signal: 0, reason: err.message });
       return;
     }
-    this.end(1, `\r\n${dim(`[${this.hostname}: the session ended while the connection was down (${err.message})] Press any key to close.`)}`);
+    this.end(
+      1,
+      `\r\n${dim(`[${this.hostname}: the session ended while the connection was down (${err.message})] Press any key to close.`)}`,
+    );
   }
 
   private reconnected(): void {
@@ -313,7 +330,9 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
 /** "12 characters typed … were": the count only, since what was typed may be a password answered at a prompt. */
 function describeUnsent(input: string): string {
   const count = [...input].length;
-  return count === 1 ? '1 character typed while the connection was down was' : `${count} characters typed while the connection was down were`;
+  return count === 1
+    ? '1 character typed while the connection was down was'
+    : `${count} characters typed while the connection was down were`;
 }
 
 /** What to do about a refused credential, by where it came from. */

@@ -19,7 +19,9 @@ export class RunsView implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
 
   constructor(private readonly history: RunHistory) {
     // Coalesced: results of a big run arrive by the hundred; the tree is redrawn a few times a second.
-    this.subscription = history.onDidChange(() => (this.timer ??= setTimeout(() => ((this.timer = undefined), this.changes.fire(undefined)), 200)));
+    this.subscription = history.onDidChange(
+      () => (this.timer ??= setTimeout(() => ((this.timer = undefined), this.changes.fire(undefined)), 200)),
+    );
   }
 
   dispose(): void {
@@ -46,7 +48,8 @@ export class RunsView implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
 
   getChildren(node?: RunNode): RunNode[] {
     if (!node) return this.history.runs.map((run) => ({ kind: 'run', run }));
-    if (node.kind === 'group') return node.group.hostnames.map((h) => this.machineNode(node.run, h, false)).filter((n): n is RunNode => !!n);
+    if (node.kind === 'group')
+      return node.group.hostnames.map((h) => this.machineNode(node.run, h, false)).filter((n): n is RunNode => !!n);
     if (node.kind !== 'run') return [];
     const { run } = node;
     const results = run.fanOut.results;
@@ -79,7 +82,10 @@ export class RunsView implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
 
 function runItem(run: FanOutRunInfo, newest: boolean): vscode.TreeItem {
   const c = run.fanOut.counts();
-  const item = new vscode.TreeItem(run.command, newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(
+    run.command,
+    newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+  );
   // The id changes when the run ends, so VS Code re-reads its expansion state and children.
   item.id = `run:${run.id}:${run.fanOut.isDone ? 'done' : 'running'}`;
   const time = run.startedAt.toLocaleTimeString();
@@ -128,7 +134,8 @@ function machineItem(run: FanOutRunInfo, r: MachineResult, outlier: boolean): vs
   item.accessibilityInformation = { label: `${r.hostname}, ${describeResult(r)}` };
   const hasOutput = r.outcome !== 'skipped';
   item.contextValue = hasOutput ? (outlier ? 'fanOutMachine.outlier' : 'fanOutMachine') : 'fanOutMachine.skipped';
-  if (hasOutput) item.command = { command: 'cmdop.runs.openOutput', title: 'Open Output', arguments: [{ kind: 'machine', run, result: r, outlier }] };
+  if (hasOutput)
+    item.command = { command: 'cmdop.runs.openOutput', title: 'Open Output', arguments: [{ kind: 'machine', run, result: r, outlier }] };
   return item;
 }
 

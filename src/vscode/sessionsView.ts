@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import type { FleetInfo } from '../core/fleetApi';
+import type { FleetInfo } from '../core/fleet/fleetApi';
 import { NotSignedInError } from '../core/errors';
-import type { FleetContext } from '../core/fleetContext';
-import { type LiveSession, sessionDescription, sessionsKey, toLiveSessions } from '../core/liveSessions';
-import { canUseSessions } from '../core/machines';
-import { PresencePoller } from '../core/presence';
+import type { FleetContext } from '../core/fleet/fleetContext';
+import { type LiveSession, sessionDescription, sessionsKey, toLiveSessions } from '../core/fleet/liveSessions';
+import { canUseSessions } from '../core/fleet/machines';
+import { PresencePoller } from '../core/fleet/presence';
 import type { RelayPool } from '../core/relay/relayPool';
-import { fleetColor, terminalName } from '../core/terminalIdentity';
+import { fleetColor, terminalName } from '../core/relay/terminalIdentity';
 import { refreshIntervalMs, REFRESH_INTERVAL_SETTING } from './machinesTree';
 import { relayFor } from './relayAccess';
 import { RemoteTerminal } from './remoteTerminal';
@@ -73,7 +73,9 @@ export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscod
       `Session ${s.id}`,
       s.shared ? 'Shared: everyone who attaches sees the same shell and types into it.' : 'Private session.',
       s.openedBy ? `Opened by ${s.openedBy}` : 'The relay does not say who opened it.',
-      guest ? 'You are a Guest here: you can attach read-only.' : 'Attach joins it in a terminal; closing that terminal leaves the session running.',
+      guest
+        ? 'You are a Guest here: you can attach read-only.'
+        : 'Attach joins it in a terminal; closing that terminal leaves the session running.',
     ].join('\n');
     item.contextValue = guest ? 'session.readOnly' : 'session';
     item.command = undefined;
@@ -144,7 +146,10 @@ export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscod
   }
 
   private keyOf(nodes: SessionNode[]): string {
-    return nodes.map((n) => (n.kind === 'message' ? n.text : '')).join('|') + sessionsKey(nodes.flatMap((n) => (n.kind === 'session' ? [n.session] : [])));
+    return (
+      nodes.map((n) => (n.kind === 'message' ? n.text : '')).join('|') +
+      sessionsKey(nodes.flatMap((n) => (n.kind === 'session' ? [n.session] : [])))
+    );
   }
 
   /** One ListSessions of the active fleet; concurrent callers share it. */
@@ -166,7 +171,9 @@ export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscod
       const client = await relayFor(this.fleets, this.pool, fleet, false);
       const [{ extensions }, items] = await Promise.all([client.capabilities(), client.listSessions()]);
       // An upstream relay has no shared/shell fields: proto defaults (false, 0) must not read as facts.
-      const sessions = toLiveSessions(extensions ? items : items.map((i) => ({ ...i, shared: undefined, shell_started: undefined, attached_clients: undefined })));
+      const sessions = toLiveSessions(
+        extensions ? items : items.map((i) => ({ ...i, shared: undefined, shell_started: undefined, attached_clients: undefined })),
+      );
       if (sessions.length === 0) return [{ kind: 'message', text: `No live sessions in ${fleet.name}`, icon: 'info' }];
       return sessions.map((session) => ({ kind: 'session', fleet, session }));
     } catch (err) {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { sourceLabel } from '../core/credential';
-import type { ActiveContext } from '../core/fleetContext';
+import { sourceLabel } from '../core/credentials/credential';
+import type { ActiveContext } from '../core/fleet/fleetContext';
 
 /** `$(cloud) <fleet> · <source>` when a credential resolves; `CMDOP: Sign in` otherwise. */
 export class FleetStatusBar implements vscode.Disposable {

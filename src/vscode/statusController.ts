@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { NotSignedInError } from '../core/errors';
-import type { ActiveContext, FleetContext } from '../core/fleetContext';
+import type { ActiveContext, FleetContext } from '../core/fleet/fleetContext';
 import type { FleetStatusBar } from './statusBar';
 
 /** Keeps the status bar and the `cmdop.signedIn` context key in step with what the resolver picks. */

@@ -34,14 +34,22 @@ export function registerShellProfile(deps: () => MachineCommandDeps | undefined)
   return vscode.window.registerTerminalProfileProvider(SHELL_PROFILE_ID, {
     async provideTerminalProfile(): Promise<vscode.TerminalProfile> {
       const d = deps();
-      if (!d) return new vscode.TerminalProfile({ name: 'CMDOP', pty: new NoticeTerminal('CMDOP is not configured correctly; see "CMDOP: Show Log".') });
+      if (!d)
+        return new vscode.TerminalProfile({
+          name: 'CMDOP',
+          pty: new NoticeTerminal('CMDOP is not configured correctly; see "CMDOP: Show Log".'),
+        });
       try {
         const target = await pickMachine(d);
         if (!target) return new vscode.TerminalProfile({ name: 'CMDOP', pty: new NoticeTerminal(undefined) });
         return new vscode.TerminalProfile(await remoteTerminalOptions(d, target, undefined));
       } catch (err) {
         d.log.error((err as Error).message);
-        return new vscode.TerminalProfile({ name: 'CMDOP', pty: new NoticeTerminal((err as Error).message), iconPath: new vscode.ThemeIcon('error') });
+        return new vscode.TerminalProfile({
+          name: 'CMDOP',
+          pty: new NoticeTerminal((err as Error).message),
+          iconPath: new vscode.ThemeIcon('error'),
+        });
       }
     },
   });

@@ -17,8 +17,16 @@ const TTL_SECONDS = 310;
  * Reported, not asserted: timing assertions flake on a loaded machine.
  */
 async function propagation(first: Workbench, second: Workbench, expected: RegExp, timeoutMs = 60_000): Promise<number> {
-  const firstAt = await waitFor(`window A to show ${expected}`, async () => (expected.test((await first.statusBar.text(STATUS)) ?? '') ? Date.now() : undefined), { timeoutMs, intervalMs: 50 });
-  const secondAt = await waitFor(`window B to show ${expected}`, async () => (expected.test((await second.statusBar.text(STATUS)) ?? '') ? Date.now() : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+  const firstAt = await waitFor(
+    `window A to show ${expected}`,
+    async () => (expected.test((await first.statusBar.text(STATUS)) ?? '') ? Date.now() : undefined),
+    { timeoutMs, intervalMs: 50 },
+  );
+  const secondAt = await waitFor(
+    `window B to show ${expected}`,
+    async () => (expected.test((await second.statusBar.text(STATUS)) ?? '') ? Date.now() : undefined),
+    { timeoutMs: 30_000, intervalMs: 50 },
+  );
   return Math.max(0, secondAt - firstAt);
 }
 
@@ -36,42 +44,53 @@ describe('two windows share one sign-in', () => {
   let b: { page: Page; wb: Workbench };
   const measured: Record<string, number> = {};
 
-  ui.test('a sign-in in window A appears in window B without a reload', async (wb, session) => {
-    b = await session.openWindow();
-    await wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 60_000);
-    await b.wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 60_000);
-    const code = await startSignIn(session);
-    const approval = await approveInBrowser(session, fleetOf(session).issuer, code);
-    await approval.close();
-    measured.signIn = await propagation(wb, b.wb, /· OAuth$/);
-    process.stdout.write(`# cross-window: sign-in reached window B ${measured.signIn} ms after window A\n`);
-    assert.equal(await b.wb.statusBar.text(STATUS), await wb.statusBar.text(STATUS));
-  }, { timeout: 180_000 });
+  ui.test(
+    'a sign-in in window A appears in window B without a reload',
+    async (wb, session) => {
+      b = await session.openWindow();
+      await wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 60_000);
+      await b.wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 60_000);
+      const code = await startSignIn(session);
+      const approval = await approveInBrowser(session, fleetOf(session).issuer, code);
+      await approval.close();
+      measured.signIn = await propagation(wb, b.wb, /· OAuth$/);
+      process.stdout.write(`# cross-window: sign-in reached window B ${measured.signIn} ms after window A\n`);
+      assert.equal(await b.wb.statusBar.text(STATUS), await wb.statusBar.text(STATUS));
+    },
+    { timeout: 180_000 },
+  );
 
-  ui.test('both windows stay signed in and can load the tree through 5 refresh cycles; the IdP sees one refresh per rotation', async (wb, session) => {
-    const fleet = fleetOf(session);
-    await wb.views.openContainer('CMDOP');
-    await b.wb.views.openContainer('CMDOP');
-    const start = fleet.faults.refreshStats();
-    // Each cycle: wait for the next rotation, then use the tree in both windows with whatever token they hold.
-    for (let cycle = 1; cycle <= 5; cycle++) {
-      await waitFor(`refresh #${cycle}`, () => (fleet.faults.refreshStats().succeeded >= start.succeeded + cycle ? true : undefined), { timeoutMs: 90_000, intervalMs: 250 });
-      await treeWorks(wb);
-      await treeWorks(b.wb);
-      assert.match((await wb.statusBar.text(STATUS)) ?? "", /· OAuth$/);
-      assert.match((await b.wb.statusBar.text(STATUS)) ?? "", /· OAuth$/);
-    }
-    const end = fleet.faults.refreshStats();
-    assert.equal(end.refused - start.refused, 0, 'no refresh was refused: no refresh token was used twice');
-    // One refresh per rotation: every rotation is due 10 s after the previous one, so in the time the loop took
-    // two windows refreshing on their own would have sent about twice as many.
-    const rotations = end.succeeded - start.succeeded;
-    process.stdout.write(`# cross-window: ${rotations} refreshes, ${end.refused - start.refused} refused, for two windows\n`);
-    const log = session.extensionLog();
-    assert.doesNotMatch(log, /session ended/i);
-  }, { timeout: 600_000 });
+  ui.test(
+    'both windows stay signed in and can load the tree through 5 refresh cycles; the IdP sees one refresh per rotation',
+    async (wb, session) => {
+      const fleet = fleetOf(session);
+      await wb.views.openContainer('CMDOP');
+      await b.wb.views.openContainer('CMDOP');
+      const start = fleet.faults.refreshStats();
+      // Each cycle: wait for the next rotation, then use the tree in both windows with whatever token they hold.
+      for (let cycle = 1; cycle <= 5; cycle++) {
+        await waitFor(`refresh #${cycle}`, () => (fleet.faults.refreshStats().succeeded >= start.succeeded + cycle ? true : undefined), {
+          timeoutMs: 90_000,
+          intervalMs: 250,
+        });
+        await treeWorks(wb);
+        await treeWorks(b.wb);
+        assert.match((await wb.statusBar.text(STATUS)) ?? '', /· OAuth$/);
+        assert.match((await b.wb.statusBar.text(STATUS)) ?? '', /· OAuth$/);
+      }
+      const end = fleet.faults.refreshStats();
+      assert.equal(end.refused - start.refused, 0, 'no refresh was refused: no refresh token was used twice');
+      // One refresh per rotation: every rotation is due 10 s after the previous one, so in the time the loop took
+      // two windows refreshing on their own would have sent about twice as many.
+      const rotations = end.succeeded - start.succeeded;
+      process.stdout.write(`# cross-window: ${rotations} refreshes, ${end.refused - start.refused} refused, for two windows\n`);
+      const log = session.extensionLog();
+      assert.doesNotMatch(log, /session ended/i);
+    },
+    { timeout: 600_000 },
+  );
 
-  ui.test('a fleet key added in window A shows in window B\'s status bar', async (wb) => {
+  ui.test("a fleet key added in window A shows in window B's status bar", async (wb) => {
     await wb.runCommand('CMDOP: Add Fleet API Key');
     await wb.quickInput.answer(seededKey(ui.session, 'acme-prod', 'ci-deploy'));
     measured.keyAdded = await propagation(wb, b.wb, /API key \(stored\)$/);

@@ -39,7 +39,9 @@ describe('everyday use: walkthrough, terminal profile, sessions', () => {
     await waitFor('the CMDOP walkthrough on the Welcome page', async () => {
       if (await entry.isVisible()) return true;
       // Several walkthroughs: the rest hide behind "More…".
-      const more = page.locator('.gettingStartedContainer .see-all-walkthroughs, .gettingStartedContainer button', { hasText: /^More/ }).first();
+      const more = page
+        .locator('.gettingStartedContainer .see-all-walkthroughs, .gettingStartedContainer button', { hasText: /^More/ })
+        .first();
       if (await more.isVisible()) await more.click();
       return undefined;
     });
@@ -64,46 +66,61 @@ describe('everyday use: walkthrough, terminal profile, sessions', () => {
     await stepDone(session, 'Or add a fleet API key (CI, automation)', false);
   });
 
-  ui.test('"CMDOP Shell" in the terminal\'s + menu picks a machine and opens a shell there, named after host and fleet', async (wb, session) => {
-    const { page } = session;
-    await wb.runCommand('View: Close All Editors');
-    await wb.runCommand('Terminal: Create New Terminal');
-    const launch = page.locator('.part.panel .action-item a.action-label[aria-label^="Launch Profile"]').first();
-    await launch.waitFor({ state: 'visible', timeout: 20_000 });
-    // The dropdown opens from the keyboard reliably in headless Chromium (a synthetic click only shows its hover).
-    const item = page.locator('.monaco-menu .action-item:not(.disabled) .action-label', { hasText: 'CMDOP Shell' }).first();
-    await waitFor('the Launch Profile menu', async () => {
-      if (await item.isVisible()) return true;
-      await launch.click();
-      if (await item.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) return true;
-      await launch.focus();
+  ui.test(
+    '"CMDOP Shell" in the terminal\'s + menu picks a machine and opens a shell there, named after host and fleet',
+    async (wb, session) => {
+      const { page } = session;
+      await wb.runCommand('View: Close All Editors');
+      await wb.runCommand('Terminal: Create New Terminal');
+      const launch = page.locator('.part.panel .action-item a.action-label[aria-label^="Launch Profile"]').first();
+      await launch.waitFor({ state: 'visible', timeout: 20_000 });
+      // The dropdown opens from the keyboard reliably in headless Chromium (a synthetic click only shows its hover).
+      const item = page.locator('.monaco-menu .action-item:not(.disabled) .action-label', { hasText: 'CMDOP Shell' }).first();
+      await waitFor('the Launch Profile menu', async () => {
+        if (await item.isVisible()) return true;
+        await launch.click();
+        if (
+          await item.waitFor({ state: 'visible', timeout: 2_000 }).then(
+            () => true,
+            () => false,
+          )
+        )
+          return true;
+        await launch.focus();
+        await page.keyboard.press('Enter');
+        if (
+          await item.waitFor({ state: 'visible', timeout: 2_000 }).then(
+            () => true,
+            () => false,
+          )
+        )
+          return true;
+        await page.keyboard.press('Escape');
+        return undefined;
+      });
+      // force: the menu can keep sliding into place while the panel settles, and Playwright waits for it to stand still.
+      await item.hover({ force: true });
       await page.keyboard.press('Enter');
-      if (await item.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) return true;
-      await page.keyboard.press('Escape');
-      return undefined;
-    });
-    // force: the menu can keep sliding into place while the panel settles, and Playwright waits for it to stand still.
-    await item.hover({ force: true });
-    await page.keyboard.press('Enter');
-    await wb.quickInput.waitOpen();
-    await wb.quickInput.fill('db');
-    await wb.quickInput.pick(/db-1/);
-    const name = await wb.terminal.waitForName('CMDOP: db-1 (Acme Production)', 30_000);
-    assert.equal(name, 'CMDOP: db-1 (Acme Production)');
-    await wb.terminal.select('CMDOP: db-1 (Acme Production)');
-    await wb.terminal.waitForText(/[#$]\s*$/, 20_000);
-    await wb.terminal.sendLine('echo profile-$((20+22)) $HOSTNAME');
-    await wb.terminal.waitForText(/^profile-42 db-1$/m, 20_000);
-  });
+      await wb.quickInput.waitOpen();
+      await wb.quickInput.fill('db');
+      await wb.quickInput.pick(/db-1/);
+      const name = await wb.terminal.waitForName('CMDOP: db-1 (Acme Production)', 30_000);
+      assert.equal(name, 'CMDOP: db-1 (Acme Production)');
+      await wb.terminal.select('CMDOP: db-1 (Acme Production)');
+      await wb.terminal.waitForText(/[#$]\s*$/, 20_000);
+      await wb.terminal.sendLine('echo profile-$((20+22)) $HOSTNAME');
+      await wb.terminal.waitForText(/^profile-42 db-1$/m, 20_000);
+    },
+  );
 
-  ui.test('the walkthrough\'s shell step is complete once a shell opened', async (wb, session) => {
+  ui.test("the walkthrough's shell step is complete once a shell opened", async (wb, session) => {
     await wb.runCommand('CMDOP: Get Started');
     await stepDone(session, 'Sign in to CMDOP', true);
     await stepDone(session, 'Open a shell on a machine', true);
     await stepDone(session, 'Run on several machines', false);
   });
 
-  ui.test('the Sessions view lists web-1\'s shared session; Attach from two terminals shows the same shell', async (wb, session) => {
+  ui.test("the Sessions view lists web-1's shared session; Attach from two terminals shows the same shell", async (wb, session) => {
     await wb.views.openContainer('CMDOP');
     const row = await wb.views.waitForTreeItem(SESSIONS, 'web-1');
     assert.match(row.description, /^shared/);
@@ -122,7 +139,11 @@ describe('everyday use: walkthrough, terminal profile, sessions', () => {
     await wb.terminal.sendLine('echo second-$((1+1))');
     await wb.terminal.waitForText(/^second-2$/m, 20_000);
     // The view picks up on its own, within an interval, that web-1's shell now runs.
-    await waitFor('web-1 shown with its shell running', async () => (/shell running/.test((await wb.views.waitForTreeItem(SESSIONS, 'web-1')).description) ? true : undefined), { timeoutMs: 40_000 });
+    await waitFor(
+      'web-1 shown with its shell running',
+      async () => (/shell running/.test((await wb.views.waitForTreeItem(SESSIONS, 'web-1')).description) ? true : undefined),
+      { timeoutMs: 40_000 },
+    );
   });
 
   ui.test('Close Session ends the shared session: the attached terminals say so', async (wb, session) => {
@@ -132,7 +153,11 @@ describe('everyday use: walkthrough, terminal profile, sessions', () => {
     const text = await wb.terminal.waitForText(/Press any key to close/, 20_000);
     assert.match(text, /\[web-1: /);
     await waitFor('no running session left on web-1', async () =>
-      fleetOf(session).sessions('acme-prod').some((s) => s.hostname === 'web-1' && s.state === 'running') ? undefined : true,
+      fleetOf(session)
+        .sessions('acme-prod')
+        .some((s) => s.hostname === 'web-1' && s.state === 'running')
+        ? undefined
+        : true,
     );
   });
 
@@ -146,6 +171,6 @@ describe('everyday use: walkthrough, terminal profile, sessions', () => {
     await wb.terminal.waitForText(/[#$]\s*$/, 20_000);
     await wb.terminal.sendLine('echo guest-$((2+3))');
     const text = await wb.terminal.waitForText(/Read-only: you are a Guest in fleet Partner Lab, so your input is not sent/, 20_000);
-    assert.doesNotMatch(text, /^guest-5$/m, 'the Guest\'s command never ran');
+    assert.doesNotMatch(text, /^guest-5$/m, "the Guest's command never ran");
   });
 });

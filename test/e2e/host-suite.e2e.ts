@@ -23,7 +23,7 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-test('host suite in code-server\'s extension host', { timeout: 300_000 }, async (t) => {
+test("host suite in code-server's extension host", { timeout: 300_000 }, async (t) => {
   const testsPath = await buildHostSuite();
   // The packaged extension, unpacked where the server does not load it by itself: it is the development extension.
   const extensionPath = unpackVsix(defaultVsix, path.join(scratch, 'unpacked'));
@@ -59,5 +59,5 @@ test('host suite in code-server\'s extension host', { timeout: 300_000 }, async 
       assert.fail(result.error ?? 'failed');
     });
   }
-  if (results!.failed > 0) await running.captureFailure('host suite in code-server\'s extension host');
+  if (results!.failed > 0) await running.captureFailure("host suite in code-server's extension host");
 });

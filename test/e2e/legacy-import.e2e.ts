@@ -8,12 +8,18 @@ import { useWorkbench } from './harness';
 import { fleetSession } from './flows/fleetSession';
 
 const seed = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fleet-server', 'seed.json'), 'utf8'));
-const ciDeploy: string = seed.fleets.find((f: { id: string }) => f.id === 'acme-prod').api_keys.find((k: { name: string }) => k.name === 'ci-deploy').secret;
+const ciDeploy: string = seed.fleets
+  .find((f: { id: string }) => f.id === 'acme-prod')
+  .api_keys.find((k: { name: string }) => k.name === 'ci-deploy').secret;
 
 describe('legacy ssh_workspaces.json import', () => {
   const configDir = mkdtempSync(join(tmpdir(), 'cmdop-legacy-'));
   const file = join(configDir, 'ssh_workspaces.json');
-  const content = JSON.stringify({ active: 'acme-prod', workspaces: [{ name: 'acme-prod', workspace_id: 'acme-prod', api_key: ciDeploy }] }, null, 2);
+  const content = JSON.stringify(
+    { active: 'acme-prod', workspaces: [{ name: 'acme-prod', workspace_id: 'acme-prod', api_key: ciDeploy }] },
+    null,
+    2,
+  );
   writeFileSync(file, content, { mode: 0o600 });
   const ui = useWorkbench(() => fleetSession('legacy', { env: { CMDOP_CONFIG_DIR: configDir } }));
 

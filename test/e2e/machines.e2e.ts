@@ -20,17 +20,23 @@ async function machineRow(session: Session, name: string) {
 }
 
 async function waitOnline(session: Session, name: string, online: boolean, timeoutMs?: number) {
-  return waitFor(`${name} to show ${online ? 'online' : 'offline'}`, async () => {
-    const { item, icon } = await machineRow(session, name);
-    const label = `${item.ariaLabel} ${icon}`;
-    return (online ? /online/.test(item.ariaLabel) && /vm-running/.test(icon) : /offline/.test(item.ariaLabel) && /vm-outline/.test(icon)) ? label : undefined;
-  }, { timeoutMs });
+  return waitFor(
+    `${name} to show ${online ? 'online' : 'offline'}`,
+    async () => {
+      const { item, icon } = await machineRow(session, name);
+      const label = `${item.ariaLabel} ${icon}`;
+      return (online ? /online/.test(item.ariaLabel) && /vm-running/.test(icon) : /offline/.test(item.ariaLabel) && /vm-outline/.test(icon))
+        ? label
+        : undefined;
+    },
+    { timeoutMs },
+  );
 }
 
 describe('machines: the tree, terminals and fleet switching', () => {
   const ui = useWorkbench(() => fleetSession('machines'));
 
-  ui.test('after sign-in the tree lists the user\'s fleets with roles, and a fleet\'s machines with online/offline', async (wb, session) => {
+  ui.test("after sign-in the tree lists the user's fleets with roles, and a fleet's machines with online/offline", async (wb, session) => {
     await wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 60_000);
     await wb.views.openContainer('CMDOP');
     await signInThroughUi(session, fleetOf(session).issuer);
@@ -79,7 +85,9 @@ describe('machines: the tree, terminals and fleet switching', () => {
     assert.ok(offlineAt === labels.length - 1, `offline machine listed last: ${JSON.stringify(labels)}`);
     await wb.quickInput.fill('db');
     await wb.quickInput.pick(/db-1/);
-    await waitFor('the command prompt for db-1', async () => ((await wb.quickInput.title()).includes('Run Command on db-1') ? true : undefined));
+    await waitFor('the command prompt for db-1', async () =>
+      (await wb.quickInput.title()).includes('Run Command on db-1') ? true : undefined,
+    );
     await wb.quickInput.type('echo picked-$((3*3))');
     await wb.quickInput.submit();
     await wb.terminal.waitForText(/^picked-9$/m, 30_000);
@@ -105,8 +113,9 @@ describe('machines: the tree, terminals and fleet switching', () => {
     await wb.runCommand('CMDOP: Switch Fleet');
     await wb.quickInput.pick(/Partner Lab/);
     assert.equal(await wb.statusBar.waitForText(STATUS, /^Partner Lab/, 15_000), 'Partner Lab · OAuth');
-    await waitFor('Partner Lab marked active in the tree', async () =>
-      /^Guest · active$/.test((await wb.views.waitForTreeItem(VIEW, 'Partner Lab')).description) || undefined,
+    await waitFor(
+      'Partner Lab marked active in the tree',
+      async () => /^Guest · active$/.test((await wb.views.waitForTreeItem(VIEW, 'Partner Lab')).description) || undefined,
     );
     await wb.views.expandTreeItem(VIEW, 'Partner Lab');
     await wb.views.waitForTreeItem(VIEW, 'lab-1');
@@ -117,7 +126,10 @@ describe('machines: the tree, terminals and fleet switching', () => {
     });
     await session.page.keyboard.press('Escape');
     assert.ok(entries.includes('Copy Hostname'), `menu: ${JSON.stringify(entries)}`);
-    assert.ok(!entries.includes('Run Command…') && !entries.includes('Open Shell'), `guest menu offers running: ${JSON.stringify(entries)}`);
+    assert.ok(
+      !entries.includes('Run Command…') && !entries.includes('Open Shell'),
+      `guest menu offers running: ${JSON.stringify(entries)}`,
+    );
   });
 
   ui.test('the shell opened in the old fleet was closed by the switch and says so', async (wb) => {
@@ -126,7 +138,7 @@ describe('machines: the tree, terminals and fleet switching', () => {
     assert.match(text, /this session was closed/);
   });
 
-  ui.test('Set as Active Fleet on a fleet\'s menu marks it active in the tree and the status bar', async (wb, session) => {
+  ui.test("Set as Active Fleet on a fleet's menu marks it active in the tree and the status bar", async (wb, session) => {
     await treeContextAction(session, VIEW, 'Acme Production', 'Set as Active Fleet');
     assert.equal(await wb.statusBar.waitForText(STATUS, /^Acme Production/, 15_000), 'Acme Production · OAuth');
     await waitFor('Acme Production marked active, Partner Lab not', async () => {
@@ -171,7 +183,9 @@ describe('machines: a fleet of 10,000', () => {
     await wb.views.clickTreeItem(VIEW, 'Load more machines…');
     await wb.views.clickTreeItem(VIEW, 'node-00051');
     await session.page.keyboard.press('End');
-    await waitFor('the second page', async () => ((await wb.views.waitForTreeItem(VIEW, 'Load more machines…')).description === '100 shown' ? true : undefined));
+    await waitFor('the second page', async () =>
+      (await wb.views.waitForTreeItem(VIEW, 'Load more machines…')).description === '100 shown' ? true : undefined,
+    );
     assert.ok((await wb.views.treeItems(VIEW)).some((i) => i.label === 'node-00100'));
   });
 });

@@ -64,7 +64,10 @@ describe('sign-in: OAuth device flow from the command palette', () => {
 
   ui.test('the Accounts menu lists the signed-in user', async (_wb, session) => {
     const entries = await accountsMenu(session);
-    assert.ok(entries.some((e) => e.includes('alice@acme.test')), `accounts menu: ${JSON.stringify(entries)}`);
+    assert.ok(
+      entries.some((e) => e.includes('alice@acme.test')),
+      `accounts menu: ${JSON.stringify(entries)}`,
+    );
   });
 
   ui.test('after a window reload the user is still signed in and nothing asks to sign in again', async (wb, session) => {
@@ -78,12 +81,15 @@ describe('sign-in: OAuth device flow from the command palette', () => {
     assert.equal(await wb.dialogs.isOpen(), false);
   });
 
-  ui.test('the status bar click offers the user\'s fleets; picking the Guest fleet switches to it', async (wb) => {
+  ui.test("the status bar click offers the user's fleets; picking the Guest fleet switches to it", async (wb) => {
     await wb.statusBar.click(STATUS);
     await wb.quickInput.waitOpen();
     const labels = await wb.quickInput.labels();
     for (const name of ['Acme Production', 'Acme Staging', 'Partner Lab']) {
-      assert.ok(labels.some((l) => l.includes(name)), `switcher offered ${JSON.stringify(labels)}`);
+      assert.ok(
+        labels.some((l) => l.includes(name)),
+        `switcher offered ${JSON.stringify(labels)}`,
+      );
     }
     await wb.quickInput.pick(/Partner Lab/);
     assert.equal(await wb.statusBar.waitForText(STATUS, /^Partner Lab/, 15_000), 'Partner Lab · OAuth');
@@ -102,7 +108,9 @@ describe('sign-in: a key in CMDOP_API_KEY', () => {
   const ui = useWorkbench(async () => {
     // The key must be known before code-server starts, so read it from the seed file.
     const seed = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fleet-server', 'seed.json'), 'utf8'));
-    key = seed.fleets.find((f: { id: string }) => f.id === 'acme-staging').api_keys.find((k: { name: string }) => k.name === 'staging-ci').secret;
+    key = seed.fleets
+      .find((f: { id: string }) => f.id === 'acme-staging')
+      .api_keys.find((k: { name: string }) => k.name === 'staging-ci').secret;
     return fleetSession('env-key', { env: { CMDOP_API_KEY: key } });
   });
 
@@ -123,12 +131,14 @@ describe('sign-in: adding a fleet API key', () => {
     await wb.runCommand('CMDOP: Add Fleet API Key');
     await wb.quickInput.waitOpen();
     await wb.quickInput.fill('not-a-key');
-    await waitFor('the validation message', async () => ((await wb.quickInput.message()).includes('starts with "cmdop_"') ? true : undefined));
+    await waitFor('the validation message', async () =>
+      (await wb.quickInput.message()).includes('starts with "cmdop_"') ? true : undefined,
+    );
     await wb.quickInput.cancel();
     assert.equal(await wb.statusBar.text(STATUS), 'CMDOP: Sign in');
   });
 
-  ui.test('a revoked key is refused with the server\'s reason and nothing is stored', async (wb, session) => {
+  ui.test("a revoked key is refused with the server's reason and nothing is stored", async (wb, session) => {
     await wb.runCommand('CMDOP: Add Fleet API Key');
     await wb.quickInput.answer(seededKey(session, 'acme-prod', 'old-deploy'));
     const notice = await waitForNotice(session, /was refused/, 20_000);
@@ -140,13 +150,16 @@ describe('sign-in: adding a fleet API key', () => {
     assert.equal(await wb.statusBar.text(STATUS), 'CMDOP: Sign in');
   });
 
-  ui.test('a good key is stored: the status bar shows its fleet with "API key (stored)" and warns it never expires', async (wb, session) => {
-    await wb.runCommand('CMDOP: Add Fleet API Key');
-    await wb.quickInput.answer(seededKey(session, 'acme-prod', 'ci-deploy'));
-    assert.equal(await wb.statusBar.waitForText(STATUS, /API key/, 20_000), 'Acme Production · API key (stored)');
-    const warning = await waitForNotice(session, /never expires/, 10_000);
-    assert.equal(warning.severity, 'warning');
-  });
+  ui.test(
+    'a good key is stored: the status bar shows its fleet with "API key (stored)" and warns it never expires',
+    async (wb, session) => {
+      await wb.runCommand('CMDOP: Add Fleet API Key');
+      await wb.quickInput.answer(seededKey(session, 'acme-prod', 'ci-deploy'));
+      assert.equal(await wb.statusBar.waitForText(STATUS, /API key/, 20_000), 'Acme Production · API key (stored)');
+      const warning = await waitForNotice(session, /never expires/, 10_000);
+      assert.equal(warning.severity, 'warning');
+    },
+  );
 
   ui.test('no secret in settings, globalState, the CMDOP log or notifications', async (_wb, session) => {
     const secret = seededKey(session, 'acme-prod', 'ci-deploy');
@@ -159,7 +172,7 @@ describe('sign-in: adding a fleet API key', () => {
     assert.match(session.extensionLog(), /Activated in/, 'the log was read (the check above could fail)');
   });
 
-  ui.test('Remove Fleet API Key shows the key\'s expiry and last use, asks, and signs the fleet out', async (wb) => {
+  ui.test("Remove Fleet API Key shows the key's expiry and last use, asks, and signs the fleet out", async (wb) => {
     await wb.runCommand('CMDOP: Remove Fleet API Key');
     const item = await wb.quickInput.waitForItem(/Acme Production/, 15_000);
     assert.equal(item.description, 'ci-deploy');

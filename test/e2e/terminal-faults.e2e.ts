@@ -25,10 +25,14 @@ function transcript(hostname: string): string {
 }
 
 function waitForTranscript(hostname: string, match: RegExp, timeoutMs = 60_000): Promise<string> {
-  return waitFor(`the ${hostname} terminal to show ${match}`, () => {
-    const text = transcript(hostname);
-    return match.test(text) ? text : undefined;
-  }, { timeoutMs });
+  return waitFor(
+    `the ${hostname} terminal to show ${match}`,
+    () => {
+      const text = transcript(hostname);
+      return match.test(text) ? text : undefined;
+    },
+    { timeoutMs },
+  );
 }
 
 async function openShell(session: Session, hostname: string): Promise<void> {
@@ -47,91 +51,122 @@ describe('terminals ride out relay and credential faults', () => {
     }),
   );
 
-  ui.test('seq 1 300000 while the relay drops for 5 s: reconnects with no key press, every line once, in order', async (wb, session) => {
-    await wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 60_000);
-    await wb.runCommand('CMDOP: Add Fleet API Key');
-    await wb.quickInput.answer(seededKey(session, 'acme-prod', 'ci-deploy'));
-    await wb.statusBar.waitForText(STATUS, /API key \(stored\)$/, 30_000);
-    await wb.views.openContainer('CMDOP');
-    await openShell(session, 'web-1');
-    await wb.terminal.sendLine('sleep 2; seq 1 300000; echo seq-$((1+1))-done');
-    await waitForTranscript('web-1', /sleep 2; seq 1 300000; echo seq-\$\(\(1\+1\)\)-done/);
-    // The relay goes away before seq starts printing: its output piles up on the server while the terminal retries.
-    const dropped = fleetOf(session).faults.relayOutage(5);
-    assert.ok(dropped >= 1, 'the shell\'s output stream was open and got dropped');
-    const text = await waitForTranscript('web-1', /^seq-2-done$/m, 120_000);
-    assert.equal(text.match(/reconnecting…/g)?.length, 1, 'one line says the connection was lost');
-    const numbers = text.split('\n').filter((line) => /^\d+$/.test(line)).map(Number);
-    const gap = /bytes of output were dropped by the relay/.test(text);
-    if (!gap) {
-      assert.equal(numbers.length, 300_000, 'every line arrived exactly once');
-      for (let i = 0; i < numbers.length; i++) if (numbers[i] !== i + 1) assert.fail(`line ${i + 1} is ${numbers[i]}`);
-    } else {
-      for (let i = 1; i < numbers.length; i++) if (numbers[i] <= numbers[i - 1]) assert.fail(`line ${numbers[i]} after ${numbers[i - 1]}: repeated or out of order`);
-    }
-    await wb.terminal.sendLine('echo typed-$((6*7))');
-    await waitForTranscript('web-1', /^typed-42$/m, 30_000);
-  }, { timeout: 240_000 });
+  ui.test(
+    'seq 1 300000 while the relay drops for 5 s: reconnects with no key press, every line once, in order',
+    async (wb, session) => {
+      await wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 60_000);
+      await wb.runCommand('CMDOP: Add Fleet API Key');
+      await wb.quickInput.answer(seededKey(session, 'acme-prod', 'ci-deploy'));
+      await wb.statusBar.waitForText(STATUS, /API key \(stored\)$/, 30_000);
+      await wb.views.openContainer('CMDOP');
+      await openShell(session, 'web-1');
+      await wb.terminal.sendLine('sleep 2; seq 1 300000; echo seq-$((1+1))-done');
+      await waitForTranscript('web-1', /sleep 2; seq 1 300000; echo seq-\$\(\(1\+1\)\)-done/);
+      // The relay goes away before seq starts printing: its output piles up on the server while the terminal retries.
+      const dropped = fleetOf(session).faults.relayOutage(5);
+      assert.ok(dropped >= 1, "the shell's output stream was open and got dropped");
+      const text = await waitForTranscript('web-1', /^seq-2-done$/m, 120_000);
+      assert.equal(text.match(/reconnecting…/g)?.length, 1, 'one line says the connection was lost');
+      const numbers = text
+        .split('\n')
+        .filter((line) => /^\d+$/.test(line))
+        .map(Number);
+      const gap = /bytes of output were dropped by the relay/.test(text);
+      if (!gap) {
+        assert.equal(numbers.length, 300_000, 'every line arrived exactly once');
+        for (let i = 0; i < numbers.length; i++) if (numbers[i] !== i + 1) assert.fail(`line ${i + 1} is ${numbers[i]}`);
+      } else {
+        for (let i = 1; i < numbers.length; i++)
+          if (numbers[i] <= numbers[i - 1]) assert.fail(`line ${numbers[i]} after ${numbers[i - 1]}: repeated or out of order`);
+      }
+      await wb.terminal.sendLine('echo typed-$((6*7))');
+      await waitForTranscript('web-1', /^typed-42$/m, 30_000);
+    },
+    { timeout: 240_000 },
+  );
 
-  ui.test('the machine stopped under an open shell: "web-1 went offline", and Reconnect opens a new shell when it is back', async (wb, session) => {
-    await fleetOf(session).stopMachine('acme-prod', 'web-1');
-    await waitForTranscript('web-1', /\[web-1 went offline\]/, 30_000);
-    await waitForNotice(session, /web-1 went offline/, 10_000);
-    await fleetOf(session).startMachine('acme-prod', 'web-1');
-    await wb.terminal.send('r');
-    await waitForTranscript('web-1', /Opening a new shell on web-1/, 10_000);
-    await wb.terminal.sendLine('echo back-$((2+3))');
-    await waitForTranscript('web-1', /^back-5$/m, 30_000);
-  }, { timeout: 180_000 });
+  ui.test(
+    'the machine stopped under an open shell: "web-1 went offline", and Reconnect opens a new shell when it is back',
+    async (wb, session) => {
+      await fleetOf(session).stopMachine('acme-prod', 'web-1');
+      await waitForTranscript('web-1', /\[web-1 went offline\]/, 30_000);
+      await waitForNotice(session, /web-1 went offline/, 10_000);
+      await fleetOf(session).startMachine('acme-prod', 'web-1');
+      await wb.terminal.send('r');
+      await waitForTranscript('web-1', /Opening a new shell on web-1/, 10_000);
+      await wb.terminal.sendLine('echo back-$((2+3))');
+      await waitForTranscript('web-1', /^back-5$/m, 30_000);
+    },
+    { timeout: 180_000 },
+  );
 
-  ui.test('input typed while the relay is down, for a shell that is gone when it is back, is not replayed into the next shell', async (wb, session) => {
-    const fleet = fleetOf(session);
-    const lost = () => transcript('web-1').match(/reconnecting…/g)?.length ?? 0;
-    const before = lost();
-    fleet.faults.relayOutage(6);
-    await waitFor('the terminal to notice the relay is down', () => (lost() > before ? true : undefined), { timeoutMs: 30_000 });
-    await wb.terminal.sendLine('echo typed-$((5*9))-away');
-    await fleet.stopMachine('acme-prod', 'web-1');
-    const text = await waitForTranscript('web-1', /went offline\][^\n]*\n?.*not sent: the shell they were for is gone/, 60_000);
-    assert.match(text, /\[2[45] characters typed while the connection was down were not sent: the shell they were for is gone\.\]/);
-    await fleet.startMachine('acme-prod', 'web-1');
-    const opened = (transcript('web-1').match(/Opening a new shell on web-1/g) ?? []).length;
-    await wb.terminal.send('r');
-    await waitFor('a new shell', () => ((transcript('web-1').match(/Opening a new shell on web-1/g) ?? []).length > opened ? true : undefined), { timeoutMs: 10_000 });
-    await wb.terminal.sendLine('echo fresh-$((1+1))');
-    const after = await waitForTranscript('web-1', /^fresh-2$/m, 30_000);
-    assert.doesNotMatch(after.slice(after.lastIndexOf('Opening a new shell on web-1')), /typed-\$\(\(5\*9\)\)-away|typed-45-away/, 'the old input reached the new shell');
-  }, { timeout: 180_000 });
+  ui.test(
+    'input typed while the relay is down, for a shell that is gone when it is back, is not replayed into the next shell',
+    async (wb, session) => {
+      const fleet = fleetOf(session);
+      const lost = () => transcript('web-1').match(/reconnecting…/g)?.length ?? 0;
+      const before = lost();
+      fleet.faults.relayOutage(6);
+      await waitFor('the terminal to notice the relay is down', () => (lost() > before ? true : undefined), { timeoutMs: 30_000 });
+      await wb.terminal.sendLine('echo typed-$((5*9))-away');
+      await fleet.stopMachine('acme-prod', 'web-1');
+      const text = await waitForTranscript('web-1', /went offline\][^\n]*\n?.*not sent: the shell they were for is gone/, 60_000);
+      assert.match(text, /\[2[45] characters typed while the connection was down were not sent: the shell they were for is gone\.\]/);
+      await fleet.startMachine('acme-prod', 'web-1');
+      const opened = (transcript('web-1').match(/Opening a new shell on web-1/g) ?? []).length;
+      await wb.terminal.send('r');
+      await waitFor(
+        'a new shell',
+        () => ((transcript('web-1').match(/Opening a new shell on web-1/g) ?? []).length > opened ? true : undefined),
+        { timeoutMs: 10_000 },
+      );
+      await wb.terminal.sendLine('echo fresh-$((1+1))');
+      const after = await waitForTranscript('web-1', /^fresh-2$/m, 30_000);
+      assert.doesNotMatch(
+        after.slice(after.lastIndexOf('Opening a new shell on web-1')),
+        /typed-\$\(\(5\*9\)\)-away|typed-45-away/,
+        'the old input reached the new shell',
+      );
+    },
+    { timeout: 180_000 },
+  );
 
-  ui.test('the key revoked under an open shell ends the session with a message naming the key\'s source and what to do', async (_wb, session) => {
-    const { streamsEnded } = fleetOf(session).faults.revokeKey('acme-prod', 'ci-deploy')!;
-    assert.ok(streamsEnded >= 1);
-    const text = await waitForTranscript('web-1', /was refused/, 30_000);
-    assert.match(text, /Active fleet's stored API key was refused: API key revoked/);
-    assert.match(text, /CMDOP: Add Fleet API Key/);
-    await waitForNotice(session, /revoked/, 10_000);
-  });
+  ui.test(
+    "the key revoked under an open shell ends the session with a message naming the key's source and what to do",
+    async (_wb, session) => {
+      const { streamsEnded } = fleetOf(session).faults.revokeKey('acme-prod', 'ci-deploy')!;
+      assert.ok(streamsEnded >= 1);
+      const text = await waitForTranscript('web-1', /was refused/, 30_000);
+      assert.match(text, /Active fleet's stored API key was refused: API key revoked/);
+      assert.match(text, /CMDOP: Add Fleet API Key/);
+      await waitForNotice(session, /revoked/, 10_000);
+    },
+  );
 
-  ui.test('an access token that expires under an open shell is refreshed and the shell goes on', async (wb, session) => {
-    const fleet = fleetOf(session);
-    await wb.terminal.send('x'); // closes the ended terminal
-    await wb.runCommand('CMDOP: Remove Fleet API Key');
-    await wb.quickInput.pick('Acme Production');
-    await wb.dialogs.waitOpen(10_000);
-    await wb.dialogs.clickButton('Remove');
-    await wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 30_000);
-    await signInThroughUi(session, fleet.issuer);
-    await wb.statusBar.waitForText(STATUS, /· OAuth$/, 30_000);
-    await openShell(session, 'web-1');
-    await wb.terminal.sendLine('echo one-$((1+1))');
-    await waitForTranscript('web-1', /^one-2$/m, 30_000);
-    const before = fleet.faults.refreshStats();
-    const { tokensExpired, streamsEnded } = fleet.faults.expireAccessTokens('alice@acme.test');
-    assert.ok(tokensExpired >= 1 && streamsEnded >= 1, `expired ${tokensExpired} tokens, ended ${streamsEnded} streams`);
-    await wb.terminal.sendLine('echo two-$((2+2))');
-    const text = await waitForTranscript('web-1', /^two-4$/m, 60_000);
-    assert.doesNotMatch(text, /Press any key to close/, 'the session did not end');
-    assert.ok(fleet.faults.refreshStats().succeeded > before.succeeded, 'the expired token was refreshed');
-    assert.match((await wb.statusBar.text(STATUS)) ?? '', /· OAuth$/, 'still signed in');
-  }, { timeout: 180_000 });
+  ui.test(
+    'an access token that expires under an open shell is refreshed and the shell goes on',
+    async (wb, session) => {
+      const fleet = fleetOf(session);
+      await wb.terminal.send('x'); // closes the ended terminal
+      await wb.runCommand('CMDOP: Remove Fleet API Key');
+      await wb.quickInput.pick('Acme Production');
+      await wb.dialogs.waitOpen(10_000);
+      await wb.dialogs.clickButton('Remove');
+      await wb.statusBar.waitForText(STATUS, 'CMDOP: Sign in', 30_000);
+      await signInThroughUi(session, fleet.issuer);
+      await wb.statusBar.waitForText(STATUS, /· OAuth$/, 30_000);
+      await openShell(session, 'web-1');
+      await wb.terminal.sendLine('echo one-$((1+1))');
+      await waitForTranscript('web-1', /^one-2$/m, 30_000);
+      const before = fleet.faults.refreshStats();
+      const { tokensExpired, streamsEnded } = fleet.faults.expireAccessTokens('alice@acme.test');
+      assert.ok(tokensExpired >= 1 && streamsEnded >= 1, `expired ${tokensExpired} tokens, ended ${streamsEnded} streams`);
+      await wb.terminal.sendLine('echo two-$((2+2))');
+      const text = await waitForTranscript('web-1', /^two-4$/m, 60_000);
+      assert.doesNotMatch(text, /Press any key to close/, 'the session did not end');
+      assert.ok(fleet.faults.refreshStats().succeeded > before.succeeded, 'the expired token was refreshed');
+      assert.match((await wb.statusBar.text(STATUS)) ?? '', /· OAuth$/, 'still signed in');
+    },
+    { timeout: 180_000 },
+  );
 });

@@ -27,7 +27,7 @@ for (const mode of ['upstream-only', 'extensions'] as const) {
       await wb.views.waitForTreeItem(VIEW, 'db-1');
     });
 
-    ui.test('Run Command… shows the command\'s output only and ends with its exit code', async (_wb, session) => {
+    ui.test("Run Command… shows the command's output only and ends with its exit code", async (_wb, session) => {
       const text = await runCommandFromTree(session, 'db-1', 'uname -s; echo "sum=$((20+22))"; sh -c "exit 3"', 3);
       assert.match(text, /^Linux$/m);
       assert.match(text, /^sum=42$/m);

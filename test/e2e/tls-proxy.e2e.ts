@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { approveDeviceCode } from '../../fleet-server/src/testing/approveDevice';
-import { caSettingOf } from '../../src/core/endpoints';
-import { DEFAULT_PROXY_SETTINGS } from '../../src/core/proxy';
-import { tlsFetch } from '../../src/core/tls';
+import { caSettingOf } from '../../src/core/credentials/endpoints';
+import { DEFAULT_PROXY_SETTINGS } from '../../src/core/network/proxy';
+import { tlsFetch } from '../../src/core/network/tls';
 import { startRecordingProxy, type RecordingProxy } from '../../fleet-server/src/testing/forwardProxy';
 import { type LocalFleet, startLocalFleet, useWorkbench, waitFor } from './harness';
 import { runCommandFromTree } from './flows/runCommand';
@@ -32,7 +32,9 @@ describe('TLS and a proxy: the extension in VS Code with the fleet CA and http.p
       fleet,
       settings: {
         'cmdop.mode': 'dev',
-        'cmdop.endpoints': { dev: { issuer: fleet.issuer, api: fleet.apiUrl, relay: fleet.defaultRelay, clientId: fleet.clientId, caFile: fleet.tls!.caFile } },
+        'cmdop.endpoints': {
+          dev: { issuer: fleet.issuer, api: fleet.apiUrl, relay: fleet.defaultRelay, clientId: fleet.clientId, caFile: fleet.tls!.caFile },
+        },
         'http.proxy': proxy.url,
       },
     }),
@@ -43,7 +45,12 @@ describe('TLS and a proxy: the extension in VS Code with the fleet CA and http.p
     await wb.views.openContainer('CMDOP');
     const userCode = await startSignIn(session);
     // The person approving is not under test; they reach the identity provider through the same proxy.
-    const approver = tlsFetch({ ca: fleet.tls!.caPem, caSetting: caSettingOf('dev'), proxy: () => ({ ...DEFAULT_PROXY_SETTINGS, proxy: proxy.url }), env: {} });
+    const approver = tlsFetch({
+      ca: fleet.tls!.caPem,
+      caSetting: caSettingOf('dev'),
+      proxy: () => ({ ...DEFAULT_PROXY_SETTINGS, proxy: proxy.url }),
+      env: {},
+    });
     await approveDeviceCode({ issuer: fleet.issuer, userCode, email: 'alice@acme.test', password: 'alice-pass', fetchImpl: approver });
     await wb.statusBar.waitForText(STATUS, /OAuth$/, 30_000);
     await wb.views.waitForTreeItem(VIEW, 'Acme Production');
@@ -55,10 +62,15 @@ describe('TLS and a proxy: the extension in VS Code with the fleet CA and http.p
 
     const ports = [fleet.issuer, fleet.apiUrl].map((url) => new URL(url).port);
     const lines = proxy.seen.map((r) => r.line);
-    for (const port of ports) assert.ok(lines.includes(`CONNECT fleet.cmdop.test:${port} HTTP/1.1`), `no tunnel to port ${port} in ${lines.join(', ')}`);
+    for (const port of ports)
+      assert.ok(lines.includes(`CONNECT fleet.cmdop.test:${port} HTTP/1.1`), `no tunnel to port ${port} in ${lines.join(', ')}`);
     const transcript = proxy.transcript();
-    for (const secret of ['alice-pass', ...fleet.seed.fleets.flatMap((f) => f.api_keys.map((k) => k.secret))]) assert.ok(!transcript.includes(secret), 'a secret reached the proxy in clear');
+    for (const secret of ['alice-pass', ...fleet.seed.fleets.flatMap((f) => f.api_keys.map((k) => k.secret))])
+      assert.ok(!transcript.includes(secret), 'a secret reached the proxy in clear');
     assert.doesNotMatch(transcript, /authorization: Bearer/i);
-    assert.match(session.extensionLog(), new RegExp(`https://fleet\\.cmdop\\.test:\\d+ through the proxy ${proxy.url.replace(/\./g, '\\.')} \\(from "http\\.proxy"\\)`));
+    assert.match(
+      session.extensionLog(),
+      new RegExp(`https://fleet\\.cmdop\\.test:\\d+ through the proxy ${proxy.url.replace(/\./g, '\\.')} \\(from "http\\.proxy"\\)`),
+    );
   });
 });

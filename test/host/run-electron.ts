@@ -22,8 +22,10 @@ async function main(): Promise<void> {
       extensionTestsEnv: { CMDOP_HOST_SUITE_PROBE: 'from-launcher' },
       launchArgs: [
         path.join(scratch, 'workspace'),
-        '--user-data-dir', path.join(scratch, 'user-data'),
-        '--extensions-dir', path.join(scratch, 'extensions'),
+        '--user-data-dir',
+        path.join(scratch, 'user-data'),
+        '--extensions-dir',
+        path.join(scratch, 'extensions'),
         '--disable-extensions',
         '--disable-workspace-trust',
         '--skip-welcome',

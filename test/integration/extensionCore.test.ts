@@ -5,10 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import { startFleetServer, type FleetServer } from '../../fleet-server/src/index';
 import { approveDeviceCode } from '../../fleet-server/src/testing/approveDevice';
 import { CredentialRefusedError, DeviceFlowError } from '../../src/core/errors';
-import { FleetApi } from '../../src/core/fleetApi';
-import { FleetContext } from '../../src/core/fleetContext';
-import { FleetKeyStore } from '../../src/core/fleetKeys';
-import { LegacyImporter } from '../../src/core/legacyImport';
+import { FleetApi } from '../../src/core/fleet/fleetApi';
+import { FleetContext } from '../../src/core/fleet/fleetContext';
+import { FleetKeyStore } from '../../src/core/credentials/fleetKeys';
+import { LegacyImporter } from '../../src/core/credentials/legacyImport';
 import { runDeviceFlow } from '../../src/core/oauth/deviceFlow';
 import { OpenIdProvider, SCOPES } from '../../src/core/oauth/oidcClient';
 import { SessionStore } from '../../src/core/oauth/sessionStore';
@@ -38,7 +38,14 @@ describe('extension core against the local fleet server', () => {
     const keeper = new TokenKeeper({ store: new SessionStore(secrets, 'dev'), idp });
     const keys = new FleetKeyStore(secrets, state);
     const api = new FleetApi(server.apiUrl);
-    const legacy = new LegacyImporter({ state, keys, candidates: [], confirm: async () => false, setActiveFleet: async () => {}, log: () => {} });
+    const legacy = new LegacyImporter({
+      state,
+      keys,
+      candidates: [],
+      confirm: async () => false,
+      setActiveFleet: async () => {},
+      log: () => {},
+    });
     const fleets = new FleetContext({
       mode: 'dev',
       endpoints: { issuer: server.issuer, api: server.apiUrl, relay: server.defaultRelay, clientId: server.clientId },
@@ -74,7 +81,7 @@ describe('extension core against the local fleet server', () => {
     return { output: Buffer.concat(chunks).toString('utf8'), exit };
   }
 
-  it('signs in by device flow, lists the user\'s fleets with roles, and runs a command with exit code 7', async () => {
+  it("signs in by device flow, lists the user's fleets with roles, and runs a command with exit code 7", async () => {
     const t = build();
     await signIn(t);
     const active = await t.fleets.current();
@@ -83,13 +90,21 @@ describe('extension core against the local fleet server', () => {
     const choices = await t.fleets.choices();
     const roles = Object.fromEntries(choices.map((c) => [c.fleet.id, c.fleet.role]));
     assert.deepEqual(roles, { 'acme-prod': 'Owner', 'acme-staging': 'Admin', 'partner-lab': 'Guest' });
-    assert.notEqual(choices.find((c) => c.fleet.id === 'acme-staging')!.fleet.relay, server.defaultRelay, 'staging is served by its own relay');
+    assert.notEqual(
+      choices.find((c) => c.fleet.id === 'acme-staging')!.fleet.relay,
+      server.defaultRelay,
+      'staging is served by its own relay',
+    );
 
     const pool = new RelayPool();
     try {
       const fleet = choices.find((c) => c.fleet.id === 'acme-prod')!.fleet;
       const { credential } = await t.fleets.current({ fleetId: fleet.id });
-      const result = await run(pool.get({ address: fleet.relay, fleetId: fleet.id, fleetName: fleet.name, credential }), 'web-1', 'echo hello; exit 7');
+      const result = await run(
+        pool.get({ address: fleet.relay, fleetId: fleet.id, fleetName: fleet.name, credential }),
+        'web-1',
+        'echo hello; exit 7',
+      );
       assert.match(result.output, /hello/);
       assert.equal(result.exit.code, 7);
     } finally {
@@ -103,7 +118,14 @@ describe('extension core against the local fleet server', () => {
     await assert.rejects(
       runDeviceFlow(
         t.idp,
-        (code) => void approveDeviceCode({ issuer: server.issuer, userCode: code.userCode, email: 'alice@acme.test', password: 'alice-pass', deny: true }),
+        (code) =>
+          void approveDeviceCode({
+            issuer: server.issuer,
+            userCode: code.userCode,
+            email: 'alice@acme.test',
+            password: 'alice-pass',
+            deny: true,
+          }),
         new AbortController().signal,
       ),
       (err: Error) => err instanceof DeviceFlowError && err.reason === 'denied',

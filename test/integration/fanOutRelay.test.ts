@@ -49,7 +49,13 @@ for (const mode of ['extensions', 'upstream-only'] as const) {
     });
 
     it('identical outputs group across machines', async () => {
-      const results = await new FanOut({ command: 'uname -s', targets: ['web-1', 'db-1'], runner: new RelaySessionRunner(client), concurrency: 2, timeoutMs: 30_000 }).done;
+      const results = await new FanOut({
+        command: 'uname -s',
+        targets: ['web-1', 'db-1'],
+        runner: new RelaySessionRunner(client),
+        concurrency: 2,
+        timeoutMs: 30_000,
+      }).done;
       const { majority } = groupOutputs(results);
       assert.deepEqual(majority?.hostnames, ['db-1', 'web-1']);
       assert.equal(majority?.output.trim(), 'Linux');
@@ -58,14 +64,26 @@ for (const mode of ['extensions', 'upstream-only'] as const) {
     it('cancel ends every running session on the server and marks the machines cancelled', async () => {
       const before = new Set(server.sessions('acme-prod').map((s) => s.id));
       const fresh = () => server.sessions('acme-prod').filter((s) => !before.has(s.id));
-      const fanOut = new FanOut({ command: 'sleep 30', targets: ['web-1', 'db-1'], runner: new RelaySessionRunner(client), concurrency: 2, timeoutMs: 0 });
+      const fanOut = new FanOut({
+        command: 'sleep 30',
+        targets: ['web-1', 'db-1'],
+        runner: new RelaySessionRunner(client),
+        concurrency: 2,
+        timeoutMs: 0,
+      });
       for (let i = 0; i < 300 && fresh().filter((s) => s.state === 'running').length < 2; i++) await new Promise((r) => setTimeout(r, 50));
       assert.equal(fresh().filter((s) => s.state === 'running').length, 2, 'both sessions started');
       fanOut.cancel();
       const results = await fanOut.done;
-      assert.deepEqual(results.map((r) => r.outcome), ['cancelled', 'cancelled']);
+      assert.deepEqual(
+        results.map((r) => r.outcome),
+        ['cancelled', 'cancelled'],
+      );
       for (let i = 0; i < 200 && fresh().some((s) => s.state !== 'ended'); i++) await new Promise((r) => setTimeout(r, 50));
-      assert.deepEqual(fresh().map((s) => s.state), ['ended', 'ended']);
+      assert.deepEqual(
+        fresh().map((s) => s.state),
+        ['ended', 'ended'],
+      );
     });
   });
 }

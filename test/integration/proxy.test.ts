@@ -5,17 +5,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFleetServer, type FleetServer } from '../../fleet-server/src/index';
-import { caSettingOf } from '../../src/core/endpoints';
-import { FleetApi, type WhoAmI } from '../../src/core/fleetApi';
-import { DEFAULT_PROXY_SETTINGS, type ProxySettings } from '../../src/core/proxy';
-import { tlsFetch } from '../../src/core/tls';
+import { caSettingOf } from '../../src/core/credentials/endpoints';
+import { FleetApi, type WhoAmI } from '../../src/core/fleet/fleetApi';
+import { DEFAULT_PROXY_SETTINGS, type ProxySettings } from '../../src/core/network/proxy';
+import { tlsFetch } from '../../src/core/network/tls';
 import { signInByDeviceFlow } from './support/deviceSignIn';
 import { startRecordingProxy, type RecordingProxy } from '../../fleet-server/src/testing/forwardProxy';
 
 const caSetting = caSettingOf('dev');
 const fleetOf = (who: WhoAmI) => (who.kind === 'api_key' ? who.fleet.id : undefined);
 
-describe('REST and sign-in through VS Code\'s proxy settings', () => {
+describe("REST and sign-in through VS Code's proxy settings", () => {
   let server: FleetServer;
   let plainServer: FleetServer;
   let proxy: RecordingProxy;
@@ -36,7 +36,9 @@ describe('REST and sign-in through VS Code\'s proxy settings', () => {
     await Promise.all([server?.close(), plainServer?.close(), proxy?.close(), guardedProxy?.close()]);
   });
 
-  const settings = (overrides: Partial<ProxySettings>): (() => ProxySettings) => () => ({ ...DEFAULT_PROXY_SETTINGS, ...overrides });
+  const settings =
+    (overrides: Partial<ProxySettings>): (() => ProxySettings) =>
+    () => ({ ...DEFAULT_PROXY_SETTINGS, ...overrides });
   const withCa = (proxySettings: () => ProxySettings, env: NodeJS.ProcessEnv = {}, onProxy?: (line: string) => void) =>
     tlsFetch({ ca: server.tls!.caPem, caSetting, proxy: proxySettings, env, onProxy });
   const apiKeyCredential = () => ({ kind: 'apiKey' as const, source: 'setting' as const, secret: key, fleetId: 'acme-prod' });
@@ -52,7 +54,10 @@ describe('REST and sign-in through VS Code\'s proxy settings', () => {
     const before = proxy.seen.length;
     const { tokens, credential: oauth } = await signInByDeviceFlow(server, { email: 'bob@acme.test', password: 'bob-pass' }, requests);
     const api = new FleetApi(server.apiUrl, requests);
-    assert.deepEqual((await api.fleets(oauth)).map((f) => f.id), ['acme-prod']);
+    assert.deepEqual(
+      (await api.fleets(oauth)).map((f) => f.id),
+      ['acme-prod'],
+    );
     const page = await api.machines(oauth, 'acme-prod', { page: 1, pageSize: 50 });
     assert.deepEqual(page.results.map((m) => m.hostname).sort(), ['batch-1', 'db-1', 'web-1']);
     assert.equal(fleetOf(await api.whoami(apiKeyCredential())), 'acme-prod');
@@ -62,8 +67,14 @@ describe('REST and sign-in through VS Code\'s proxy settings', () => {
     const apiPort = new URL(server.apiUrl).port;
     assert.ok(seen.length >= 2, `the proxy saw ${seen.length} requests`);
     for (const request of seen) assert.match(request.line, /^CONNECT fleet\.cmdop\.test:\d+ HTTP\/1\.1$/);
-    assert.ok(seen.some((r) => r.line.includes(`:${issuerPort} `)), 'the identity provider went through the proxy');
-    assert.ok(seen.some((r) => r.line.includes(`:${apiPort} `)), 'the REST API went through the proxy');
+    assert.ok(
+      seen.some((r) => r.line.includes(`:${issuerPort} `)),
+      'the identity provider went through the proxy',
+    );
+    assert.ok(
+      seen.some((r) => r.line.includes(`:${apiPort} `)),
+      'the REST API went through the proxy',
+    );
     const transcript = proxy.transcript();
     for (const secret of [tokens.accessToken, tokens.refreshToken, key, 'bob-pass']) {
       if (secret) assert.ok(!transcript.includes(secret), 'a secret reached the proxy in clear');
@@ -94,17 +105,28 @@ describe('REST and sign-in through VS Code\'s proxy settings', () => {
 
   it('http.noProxy and no_proxy send the host directly (here: a name that only the proxy resolves, so it fails)', async () => {
     const before = proxy.seen.length;
-    for (const bypass of [settings({ proxy: proxy.url, noProxy: ['.cmdop.test'] }), settings({ proxy: proxy.url, noProxy: [`fleet.cmdop.test:${new URL(server.apiUrl).port}`] })]) {
+    for (const bypass of [
+      settings({ proxy: proxy.url, noProxy: ['.cmdop.test'] }),
+      settings({ proxy: proxy.url, noProxy: [`fleet.cmdop.test:${new URL(server.apiUrl).port}`] }),
+    ]) {
       await assert.rejects(new FleetApi(server.apiUrl, withCa(bypass)).whoami(apiKeyCredential()), /fleet\.cmdop\.test/);
     }
-    await assert.rejects(new FleetApi(server.apiUrl, withCa(settings({ proxy: proxy.url }), { no_proxy: 'example.org,*.cmdop.test' })).whoami(apiKeyCredential()), /fleet\.cmdop\.test/);
+    await assert.rejects(
+      new FleetApi(server.apiUrl, withCa(settings({ proxy: proxy.url }), { no_proxy: 'example.org,*.cmdop.test' })).whoami(
+        apiKeyCredential(),
+      ),
+      /fleet\.cmdop\.test/,
+    );
     assert.equal(proxy.seen.length, before, 'the proxy saw nothing');
   });
 
   it('a proxy that wants credentials: 407 names http.proxyAuthorization; credentials in the URL or that setting pass; the password is never shown', async () => {
     const bare = new FleetApi(server.apiUrl, withCa(settings({ proxy: guardedProxy.url })));
     await assert.rejects(bare.whoami(apiKeyCredential()), (err: Error) => {
-      assert.match(err.message, /asks for credentials \(407\).*Set "http\.proxyAuthorization", or put the user and password in the proxy URL/);
+      assert.match(
+        err.message,
+        /asks for credentials \(407\).*Set "http\.proxyAuthorization", or put the user and password in the proxy URL/,
+      );
       return true;
     });
     const inUrl = guardedProxy.url.replace('http://', `http://alice:${proxyPassword}@`);
@@ -147,8 +169,17 @@ describe('REST and sign-in through VS Code\'s proxy settings', () => {
   });
 
   it('a proxy that cannot be reached, or a setting that is no proxy URL, says which setting to fix', async () => {
-    await assert.rejects(new FleetApi(server.apiUrl, withCa(settings({ proxy: 'http://127.0.0.1:1' }))).whoami(apiKeyCredential()), /Cannot reach the proxy http:\/\/127\.0\.0\.1:1 \(from "http\.proxy"\): ECONNREFUSED\. Check "http\.proxy"/);
-    await assert.rejects(new FleetApi(server.apiUrl, withCa(settings({ proxy: 'socks5://127.0.0.1:1080' }))).whoami(apiKeyCredential()), /"http\.proxy" uses socks5, which CMDOP cannot use/);
-    await assert.rejects(new FleetApi(server.apiUrl, withCa(settings({}), { HTTPS_PROXY: 'http://[bad' })).whoami(apiKeyCredential()), /The environment variable HTTPS_PROXY is not a proxy URL/);
+    await assert.rejects(
+      new FleetApi(server.apiUrl, withCa(settings({ proxy: 'http://127.0.0.1:1' }))).whoami(apiKeyCredential()),
+      /Cannot reach the proxy http:\/\/127\.0\.0\.1:1 \(from "http\.proxy"\): ECONNREFUSED\. Check "http\.proxy"/,
+    );
+    await assert.rejects(
+      new FleetApi(server.apiUrl, withCa(settings({ proxy: 'socks5://127.0.0.1:1080' }))).whoami(apiKeyCredential()),
+      /"http\.proxy" uses socks5, which CMDOP cannot use/,
+    );
+    await assert.rejects(
+      new FleetApi(server.apiUrl, withCa(settings({}), { HTTPS_PROXY: 'http://[bad' })).whoami(apiKeyCredential()),
+      /The environment variable HTTPS_PROXY is not a proxy URL/,
+    );
   });
 });

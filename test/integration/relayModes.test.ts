@@ -55,7 +55,9 @@ for (const mode of ['extensions', 'upstream-only'] as const) {
 
     it('runs a command: its output only, and its exit code', async () => {
       const chunks: Buffer[] = [];
-      const ok = await runCommand(client, 'web-1', 'echo "host=$HOSTNAME"; printf "no newline at the end"', { onOutput: (d) => chunks.push(Buffer.from(d)) });
+      const ok = await runCommand(client, 'web-1', 'echo "host=$HOSTNAME"; printf "no newline at the end"', {
+        onOutput: (d) => chunks.push(Buffer.from(d)),
+      });
       assert.equal(ok.exitCode, 0);
       assert.equal(Buffer.concat(chunks).toString(), 'host=web-1\r\nno newline at the end');
       const failed = await runCommand(client, 'web-1', 'echo out; echo err >&2; sh -c "exit 3"', { onOutput: () => undefined });
@@ -70,7 +72,11 @@ for (const mode of ['extensions', 'upstream-only'] as const) {
     });
 
     it('stops a command on Ctrl-C with exit code 130', async () => {
-      const session = await RemoteSession.open(client, 'web-1', { command: `sh -c 'echo "waiting"; exec sleep 30'; echo "not-""reached"`, cols: 80, rows: 24 });
+      const session = await RemoteSession.open(client, 'web-1', {
+        command: `sh -c 'echo "waiting"; exec sleep 30'; echo "not-""reached"`,
+        cols: 80,
+        rows: 24,
+      });
       const { until, exited, text } = collect(session);
       // "waiting" comes from the foreground job itself: an interactive shell hands the terminal to a job
       // before it runs, so a Ctrl-C sent now reaches it (sent between two jobs of a list, bash would only
@@ -95,7 +101,7 @@ for (const mode of ['extensions', 'upstream-only'] as const) {
       assert.equal((await exited).code, 6);
     });
 
-    it('attaches to a machine\'s shared agent session and detaches without ending it', async () => {
+    it("attaches to a machine's shared agent session and detaches without ending it", async () => {
       const listed = await client.listSessions();
       const web = listed.find((s) => s.machine_hostname === 'web-1')!;
       const first = await RemoteSession.attach(client, web.session_id, { cols: 80, rows: 24 });

@@ -7,12 +7,12 @@ import { startFleetServer, type FleetServer } from '../../fleet-server/src/index
 import { approveDeviceCode } from '../../fleet-server/src/testing/approveDevice';
 import { FanOut } from '../../src/core/fanOut/fanOut';
 import { RelaySessionRunner } from '../../src/core/fanOut/relayRunner';
-import { FleetApi } from '../../src/core/fleetApi';
+import { FleetApi } from '../../src/core/fleet/fleetApi';
 import { runDeviceFlow } from '../../src/core/oauth/deviceFlow';
 import { OpenIdProvider } from '../../src/core/oauth/oidcClient';
 import { RelayPool } from '../../src/core/relay/relayPool';
 import { RemoteSession } from '../../src/core/relay/remoteSession';
-import { loggingFetch, type RequestLogger } from '../../src/core/requestLog';
+import { loggingFetch, type RequestLogger } from '../../src/core/network/requestLog';
 
 /** Collects every line at every level, as a LogOutputChannel set to Trace would. */
 class TraceLog implements RequestLogger {
@@ -87,7 +87,13 @@ describe('request log at trace level over a full session', () => {
       await shell.write(Buffer.from(`echo typed-secret-${ciKey.length}; exit 0\n`));
       await exited;
       const oauthClient = pool.get({ address: prod.relay, fleetId: prod.id, fleetName: prod.name, credential: oauth });
-      const run = new FanOut({ command: 'hostname', targets: ['web-1', 'db-1'], runner: new RelaySessionRunner(oauthClient), concurrency: 2, timeoutMs: 30_000 });
+      const run = new FanOut({
+        command: 'hostname',
+        targets: ['web-1', 'db-1'],
+        runner: new RelaySessionRunner(oauthClient),
+        concurrency: 2,
+        timeoutMs: 30_000,
+      });
       const results = await run.done;
       assert.deepEqual(results.map((r) => r.outcome).sort(), ['ok', 'ok']);
     } finally {
@@ -118,7 +124,11 @@ describe('request log at trace level over a full session', () => {
     assert.ok(secrets.size >= 12, `the session handled secrets to look for (${secrets.size})`);
     const tapped = [...secrets].filter((s) => s.length >= 6);
     const leaked = tapped.filter((s) => text.includes(s));
-    assert.deepEqual(leaked.map((s) => `${s.slice(0, 4)}… (${s.length} chars)`), [], 'no secret in the trace log');
+    assert.deepEqual(
+      leaked.map((s) => `${s.slice(0, 4)}… (${s.length} chars)`),
+      [],
+      'no secret in the trace log',
+    );
     assert.ok(!text.includes(`typed-secret-`), 'terminal input is never logged');
   });
 });

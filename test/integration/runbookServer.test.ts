@@ -2,7 +2,7 @@
 // answering its fleet requests from an in-memory fleet through the real FleetFacts cache.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Machine, MachinePage } from '../../src/core/fleetApi';
+import type { Machine, MachinePage } from '../../src/core/fleet/fleetApi';
 import { FleetFacts, type FleetFactsSource } from '../../src/core/runbook/fleetFacts';
 import { type FleetFact, RUN_BLOCK_COMMAND, RUN_BLOCK_ON_COMMAND } from '../../src/core/runbook/protocol';
 import { type Diagnostic, type RunbookLsp, startRunbookLsp } from './support/runbookLsp';
@@ -88,11 +88,14 @@ describe('runbook language server over LSP', () => {
     assert.equal(typo.severity, 1);
     assert.match(typo.message, /Unknown machine "wbe-1".*Did you mean "web-1"\?/);
     assert.deepEqual(typo.range, { start: { line: 9, character: 9 }, end: { line: 9, character: 14 } });
-    const actions = await lsp.request<{ title: string; edit: { changes: Record<string, { newText: string; range: unknown }[]> } }[]>('textDocument/codeAction', {
-      textDocument: { uri },
-      range: typo.range,
-      context: { diagnostics: [typo] },
-    });
+    const actions = await lsp.request<{ title: string; edit: { changes: Record<string, { newText: string; range: unknown }[]> } }[]>(
+      'textDocument/codeAction',
+      {
+        textDocument: { uri },
+        range: typo.range,
+        context: { diagnostics: [typo] },
+      },
+    );
     assert.equal(actions.length, 1);
     assert.equal(actions[0].title, 'Replace with "web-1"');
     assert.deepEqual(actions[0].edit.changes[uri], [{ range: typo.range, newText: 'web-1' }]);
@@ -121,27 +124,40 @@ describe('runbook language server over LSP', () => {
   });
 
   it('hover on a hostname shows presence, OS, last seen and the role', async () => {
-    const hover = await lsp.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 8 } });
+    const hover = await lsp.request<{ contents: { value: string } }>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 5, character: 8 },
+    });
     assert.match(hover.contents.value, /\*\*web-1\*\*.*online/);
     assert.match(hover.contents.value, /OS: linux/);
     assert.match(hover.contents.value, /your role: Owner/);
-    const offline = await lsp.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 12, character: 8 } });
+    const offline = await lsp.request<{ contents: { value: string } }>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 12, character: 8 },
+    });
     assert.match(offline.contents.value, /batch-1.*offline/);
     assert.match(offline.contents.value, /OS: freebsd/);
     assert.match(offline.contents.value, /Last seen: 2026-01-01/);
   });
 
   it('code lenses: ▶ Run on the resolved targets with the block as typed, and Run on…', async () => {
-    const lenses = await lsp.request<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: any[] } }[]>('textDocument/codeLens', { textDocument: { uri } });
+    const lenses = await lsp.request<
+      { range: { start: { line: number } }; command: { title: string; command: string; arguments: any[] } }[]
+    >('textDocument/codeLens', { textDocument: { uri } });
     const onLine = (line: number) => lenses.filter((l) => l.range.start.line === line).map((l) => l.command);
     const [run, runOn] = onLine(5);
     assert.equal(run.title, '▶ Run on web-1, db-1');
     assert.equal(run.command, RUN_BLOCK_COMMAND);
-    assert.deepEqual(run.arguments, [{ fleetId: 'acme-prod', hostnames: ['web-1', 'db-1'], command: 'systemctl restart api && echo "$HOSTNAME"' }]);
+    assert.deepEqual(run.arguments, [
+      { fleetId: 'acme-prod', hostnames: ['web-1', 'db-1'], command: 'systemctl restart api && echo "$HOSTNAME"' },
+    ]);
     assert.equal(runOn.title, 'Run on…');
     assert.equal(runOn.command, RUN_BLOCK_ON_COMMAND);
     // The typo block resolves to nothing: only "Run on…".
-    assert.deepEqual(onLine(9).map((c) => c.title), ['Run on…']);
+    assert.deepEqual(
+      onLine(9).map((c) => c.title),
+      ['Run on…'],
+    );
     // The front matter's targets, glob expanded: web-1 and db-1.
     assert.equal(onLine(15)[0].title, '▶ Run on web-1, db-1');
     assert.deepEqual(onLine(18), []);
@@ -156,26 +172,43 @@ describe('runbook language server over LSP', () => {
     assert.deepEqual(labels, []); // nothing contains "wb"
     const after = await lsp.change(uri, 2, RUNBOOK.replace('```bash @wbe-1', '```bash @we'));
     assert.ok(after.some((d) => d.code === 'unknown-host'));
-    const web = await lsp.request<{ label: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line: 9, character: 11 } });
+    const web = await lsp.request<{ label: string }[]>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 9, character: 11 },
+    });
     assert.deepEqual(web.map((i) => i.label).sort(), ['web-*', 'web-1', 'web-2']);
     // In the front matter's targets line: after "web-1, d" (line 2, column 17) → db-1 and its family glob.
-    const frontMatter = await lsp.request<{ label: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 17 } });
+    const frontMatter = await lsp.request<{ label: string }[]>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 2, character: 17 },
+    });
     assert.deepEqual(frontMatter.map((i) => i.label).sort(), ['db-*', 'db-1']);
-    const fleets = await lsp.request<{ label: string; detail: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 9 } });
-    assert.deepEqual(fleets.map((i) => i.label), ['acme-prod', 'partner-lab']);
+    const fleets = await lsp.request<{ label: string; detail: string }[]>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 1, character: 9 },
+    });
+    assert.deepEqual(
+      fleets.map((i) => i.label),
+      ['acme-prod', 'partner-lab'],
+    );
     assert.match(fleets[1].detail, /Guest/);
     await lsp.change(uri, 3, RUNBOOK);
   });
 
   it('document symbols: headings nest, blocks sit under their heading', async () => {
-    const symbols = await lsp.request<{ name: string; detail?: string; children?: { name: string; detail?: string; children?: unknown[] }[] }[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    const symbols = await lsp.request<
+      { name: string; detail?: string; children?: { name: string; detail?: string; children?: unknown[] }[] }[]
+    >('textDocument/documentSymbol', { textDocument: { uri } });
     assert.equal(symbols.length, 1);
     assert.equal(symbols[0].name, 'Restart the API');
     const children = symbols[0].children!;
     assert.equal(children[0].name, 'systemctl restart api && echo "$HOSTNAME"');
     assert.equal(children[0].detail, 'sh · web-1, db-1');
     assert.equal(children[1].name, 'Typo');
-    assert.deepEqual((children[1].children as { name: string }[]).map((c) => c.name), ['uptime', 'df -h', 'hostname']);
+    assert.deepEqual(
+      (children[1].children as { name: string }[]).map((c) => c.name),
+      ['uptime', 'df -h', 'hostname'],
+    );
   });
 
   it('a block with no target anywhere is flagged', async () => {
@@ -199,10 +232,13 @@ describe('runbook language server over LSP', () => {
   it('a Guest fleet: observer-only errors and no run lens', async () => {
     const doc = 'file:///work/guest.runbook.md';
     const d = await lsp.open(doc, '---\nfleet: partner-lab\n---\n```sh @lab-1\nuptime\n```\n');
-    assert.deepEqual(d.map((x) => [x.code, x.severity, x.range.start.line]), [
-      ['observer-only', 1, 1],
-      ['observer-only', 1, 3],
-    ]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.severity, x.range.start.line]),
+      [
+        ['observer-only', 1, 1],
+        ['observer-only', 1, 3],
+      ],
+    );
     assert.match(d[1].message, /Guest in fleet "Partner lab": guests are observer-only/);
     assert.deepEqual(await lsp.request('textDocument/codeLens', { textDocument: { uri: doc } }), []);
   });

@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFleetServer, type FleetServer } from '../../fleet-server/src/index';
 import { generateTlsMaterial } from '../../fleet-server/src/net/tlsMaterial';
-import { caSettingOf, endpointsFor, readCaFile, readRelayCaFiles } from '../../src/core/endpoints';
+import { caSettingOf, endpointsFor, readCaFile, readRelayCaFiles } from '../../src/core/credentials/endpoints';
 import { RelayPool } from '../../src/core/relay/relayPool';
-import { FleetApi } from '../../src/core/fleetApi';
+import { FleetApi } from '../../src/core/fleet/fleetApi';
 import { runDeviceFlow } from '../../src/core/oauth/deviceFlow';
 import { OpenIdProvider } from '../../src/core/oauth/oidcClient';
 import { runCommand } from '../../src/core/relay/commandRun';
 import { RelayClient } from '../../src/core/relay/relayClient';
-import { tlsFetch } from '../../src/core/tls';
+import { tlsFetch } from '../../src/core/network/tls';
 import { signInByDeviceFlow } from './support/deviceSignIn';
 
 describe('TLS: fleet-server --tls and the extension core', () => {
@@ -33,12 +33,21 @@ describe('TLS: fleet-server --tls and the extension core', () => {
   });
 
   it('with the generated CA as cmdop.endpoints.dev.caFile: signs in, lists machines, runs a command', async () => {
-    const endpoints = endpointsFor('dev', { dev: { issuer: server.issuer, api: server.apiUrl, relay: server.defaultRelay, clientId: server.clientId, caFile: server.tls!.caFile } });
+    const endpoints = endpointsFor('dev', {
+      dev: { issuer: server.issuer, api: server.apiUrl, relay: server.defaultRelay, clientId: server.clientId, caFile: server.tls!.caFile },
+    });
     const ca = readCaFile('dev', endpoints);
     const fetchWithCa = tlsFetch({ ca, caSetting: setting });
-    const { credential } = await signInByDeviceFlow({ issuer: endpoints.issuer, clientId: endpoints.clientId }, { email: 'bob@acme.test', password: 'bob-pass' }, fetchWithCa);
+    const { credential } = await signInByDeviceFlow(
+      { issuer: endpoints.issuer, clientId: endpoints.clientId },
+      { email: 'bob@acme.test', password: 'bob-pass' },
+      fetchWithCa,
+    );
     const api = new FleetApi(endpoints.api, fetchWithCa);
-    assert.deepEqual((await api.fleets(credential)).map((f) => f.id), ['acme-prod']);
+    assert.deepEqual(
+      (await api.fleets(credential)).map((f) => f.id),
+      ['acme-prod'],
+    );
     const page = await api.machines(credential, 'acme-prod', { page: 1, pageSize: 50 });
     assert.deepEqual(page.results.map((m) => m.hostname).sort(), ['batch-1', 'db-1', 'web-1']);
 
@@ -51,7 +60,9 @@ describe('TLS: fleet-server --tls and the extension core', () => {
     });
     try {
       let output = '';
-      const result = await runCommand(relay, 'web-1', 'echo "over-""tls"; exit 5', { onOutput: (d) => (output += Buffer.from(d).toString()) });
+      const result = await runCommand(relay, 'web-1', 'echo "over-""tls"; exit 5', {
+        onOutput: (d) => (output += Buffer.from(d).toString()),
+      });
       assert.equal(result.exitCode, 5);
       assert.match(output, /over-tls/);
     } finally {
@@ -62,11 +73,14 @@ describe('TLS: fleet-server --tls and the extension core', () => {
   it('without the CA: sign-in and the API fail saying the CA is unknown and naming the setting', async () => {
     const plain = tlsFetch({ caSetting: setting });
     const idp = new OpenIdProvider(server.issuer, server.clientId, plain);
-    await assert.rejects(runDeviceFlow(idp, () => undefined, new AbortController().signal), (err: Error) => {
-      assert.match(err.message, /unknown CA/);
-      assert.match(err.message, /cmdop\.endpoints\.dev\.caFile/);
-      return true;
-    });
+    await assert.rejects(
+      runDeviceFlow(idp, () => undefined, new AbortController().signal),
+      (err: Error) => {
+        assert.match(err.message, /unknown CA/);
+        assert.match(err.message, /cmdop\.endpoints\.dev\.caFile/);
+        return true;
+      },
+    );
     const api = new FleetApi(server.apiUrl, plain);
     const key = server.seed.fleets[0].api_keys[0].secret;
     await assert.rejects(api.whoami({ kind: 'apiKey', source: 'setting', secret: key }), /unknown CA.*cmdop\.endpoints\.dev\.caFile/s);
@@ -76,7 +90,10 @@ describe('TLS: fleet-server --tls and the extension core', () => {
     const other = generateTlsMaterial('127.0.0.1').caPem;
     const api = new FleetApi(server.apiUrl, tlsFetch({ ca: other, caSetting: setting }));
     const key = server.seed.fleets[0].api_keys[0].secret;
-    await assert.rejects(api.whoami({ kind: 'apiKey', source: 'setting', secret: key }), /not signed by the CA in "cmdop\.endpoints\.dev\.caFile"/);
+    await assert.rejects(
+      api.whoami({ kind: 'apiKey', source: 'setting', secret: key }),
+      /not signed by the CA in "cmdop\.endpoints\.dev\.caFile"/,
+    );
     const relay = new RelayClient({
       address: server.relays['acme-prod'],
       fleetId: 'acme-prod',
@@ -91,7 +108,7 @@ describe('TLS: fleet-server --tls and the extension core', () => {
     }
   });
 
-  it('a fleet served by its own relay uses that relay\'s CA file (relayCaFiles) over the mode\'s', async () => {
+  it("a fleet served by its own relay uses that relay's CA file (relayCaFiles) over the mode's", async () => {
     const otherCaFile = generateTlsMaterial('127.0.0.1').caFile;
     const staging = server.relays['acme-staging'];
     const endpoints = endpointsFor('dev', { dev: { caFile: otherCaFile, relayCaFiles: { [staging]: server.tls!.caFile } } });
@@ -99,7 +116,8 @@ describe('TLS: fleet-server --tls and the extension core', () => {
     const perRelay = readRelayCaFiles('dev', endpoints);
     const pool = new RelayPool();
     pool.setTls((address) => perRelay.get(address) ?? modeCa);
-    const key = (fleetId: string, name: string) => server.seed.fleets.find((f) => f.id === fleetId)!.api_keys.find((k) => k.name === name)!.secret;
+    const key = (fleetId: string, name: string) =>
+      server.seed.fleets.find((f) => f.id === fleetId)!.api_keys.find((k) => k.name === name)!.secret;
     try {
       const viaOwnCa = pool.get({
         address: staging,
@@ -122,7 +140,10 @@ describe('TLS: fleet-server --tls and the extension core', () => {
 
   it('a CA setting pointing at no file, or at a file without a certificate, says so', () => {
     const endpoints = endpointsFor('dev', { dev: { caFile: '/nonexistent/ca.pem' } });
-    assert.throws(() => readCaFile('dev', endpoints), /"cmdop\.endpoints\.dev\.caFile" names \/nonexistent\/ca\.pem, which cannot be read \(ENOENT\)/);
+    assert.throws(
+      () => readCaFile('dev', endpoints),
+      /"cmdop\.endpoints\.dev\.caFile" names \/nonexistent\/ca\.pem, which cannot be read \(ENOENT\)/,
+    );
     assert.throws(() => readCaFile('dev', endpointsFor('dev', { dev: { caFile: __filename } })), /holds no PEM certificate/);
   });
 });

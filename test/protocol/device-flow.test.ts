@@ -46,16 +46,29 @@ describe('device flow sign-in (openid-client) to a real shell', () => {
 
   it('refuses the device code when the user cancels on the confirmation page', async () => {
     const oidc = await import('openid-client');
-    const config = await oidc.discovery(new URL(server.issuer), server.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(new URL(server.issuer), server.clientId, undefined, oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
     const device = await oidc.initiateDeviceAuthorization(config, { scope: DEVICE_SCOPE });
-    const { finalPage } = await approveDeviceCode({ issuer: server.issuer, userCode: device.user_code, email: 'bob@acme.test', password: 'bob-pass', deny: true });
+    const { finalPage } = await approveDeviceCode({
+      issuer: server.issuer,
+      userCode: device.user_code,
+      email: 'bob@acme.test',
+      password: 'bob-pass',
+      deny: true,
+    });
     assert.match(finalPage, /cancelled/);
-    await assert.rejects(oidc.pollDeviceAuthorizationGrant(config, device), (err: Error & { error?: string }) => err.error === 'access_denied');
+    await assert.rejects(
+      oidc.pollDeviceAuthorizationGrant(config, device),
+      (err: Error & { error?: string }) => err.error === 'access_denied',
+    );
   });
 
   it('rejects a wrong password on the login form', async () => {
     const oidc = await import('openid-client');
-    const config = await oidc.discovery(new URL(server.issuer), server.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(new URL(server.issuer), server.clientId, undefined, oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
     const device = await oidc.initiateDeviceAuthorization(config, { scope: DEVICE_SCOPE });
     await assert.rejects(
       approveDeviceCode({ issuer: server.issuer, userCode: device.user_code, email: 'bob@acme.test', password: 'not-bobs' }),

@@ -9,7 +9,6 @@ describe('fault injection (loopback admin routes)', () => {
   const admin = (path: string, { method = 'POST', token = 'test-admin-token' } = {}) =>
     fetch(`${fx.server.apiUrl}${path}`, { method, headers: { 'x-admin-token': token } });
 
-
   /** Opens a session, follows its output, then injects a fault through an admin route. */
   const faultUnderStream = async (command: string, route: string) => {
     const session = (await call(fx.relay, 'CreateSession', { command }, fx.meta)).session_id;

@@ -33,13 +33,25 @@ describe('Guest role is observer-only', () => {
 
   it('cannot create a session, type, resize or signal', async () => {
     const meta = { token: aliceToken, fleet: 'partner-lab', agent: 'lab-1' };
-    await expectStatus(call(relay, 'CreateSession', { command: 'id' }, meta), grpc.status.PERMISSION_DENIED, /observer-only: alice@acme.test has the Guest role/);
+    await expectStatus(
+      call(relay, 'CreateSession', { command: 'id' }, meta),
+      grpc.status.PERMISSION_DENIED,
+      /observer-only: alice@acme.test has the Guest role/,
+    );
 
     // A session the fleet's own bot opened: the Guest may watch it but not touch it.
     const bot = { token: seededKey(server, 'partner-lab', 'lab-bot'), fleet: 'partner-lab', agent: 'lab-1' };
     const { session_id } = await call(relay, 'CreateSession', {}, bot);
-    await expectStatus(call(relay, 'SendInput', { session_id, data: Buffer.from('id\n') }, meta), grpc.status.PERMISSION_DENIED, /observer-only/);
-    await expectStatus(call(relay, 'SendResize', { session_id, cols: 100, rows: 30 }, meta), grpc.status.PERMISSION_DENIED, /observer-only/);
+    await expectStatus(
+      call(relay, 'SendInput', { session_id, data: Buffer.from('id\n') }, meta),
+      grpc.status.PERMISSION_DENIED,
+      /observer-only/,
+    );
+    await expectStatus(
+      call(relay, 'SendResize', { session_id, cols: 100, rows: 30 }, meta),
+      grpc.status.PERMISSION_DENIED,
+      /observer-only/,
+    );
     await expectStatus(call(relay, 'SendSignal', { session_id, signal: 2 }, meta), grpc.status.PERMISSION_DENIED, /observer-only/);
 
     await call(relay, 'SendInput', { session_id, data: Buffer.from('echo bot-was-here; exit 3\n') }, bot);
@@ -48,7 +60,10 @@ describe('Guest role is observer-only', () => {
     assert.equal(watched.exit?.exit_code, 3);
 
     const audit = server.audit('partner-lab');
-    assert.ok(audit.every((entry) => entry.actor === 'apikey:lab-bot'), 'refused calls leave no audit entries as if they happened');
+    assert.ok(
+      audit.every((entry) => entry.actor === 'apikey:lab-bot'),
+      'refused calls leave no audit entries as if they happened',
+    );
   });
 
   it('is a full member elsewhere with the same token', async () => {

@@ -7,7 +7,6 @@ import { call, expectStatus, grpc, readOutputStream, runCommand } from './suppor
 describe('stopping and starting machine agents', () => {
   const fx = useFleetRelay({ adminToken: 'test-admin-token' });
 
-
   const webOnline = async (): Promise<boolean> => {
     const { body } = await getJson(fx.server, '/api/fleets/acme-prod/machines/?search=web-1', fx.meta.token);
     return body.results[0].is_online;
@@ -29,11 +28,23 @@ describe('stopping and starting machine agents', () => {
     assert.equal(await webOnline(), false);
     const ended = await watcher;
     assert.equal(ended.exit?.reason, 'machine stopped');
-    await expectStatus(call(fx.relay, 'CreateSession', { command: 'true' }, fx.meta), grpc.status.UNAVAILABLE, /web-1 in fleet acme-prod is offline/);
-    await expectStatus(call(fx.relay, 'SendInput', { session_id: running, data: Buffer.from('x') }, fx.meta), grpc.status.FAILED_PRECONDITION, /machine stopped/);
+    await expectStatus(
+      call(fx.relay, 'CreateSession', { command: 'true' }, fx.meta),
+      grpc.status.UNAVAILABLE,
+      /web-1 in fleet acme-prod is offline/,
+    );
+    await expectStatus(
+      call(fx.relay, 'SendInput', { session_id: running, data: Buffer.from('x') }, fx.meta),
+      grpc.status.FAILED_PRECONDITION,
+      /machine stopped/,
+    );
     const listed = await call(fx.relay, 'GetSessionByHostname', { hostname: 'web-1' }, fx.meta);
     assert.equal(listed.status, 'disconnected');
-    const otherFleet = await getJson(fx.server, '/api/fleets/acme-staging/machines/?search=web-1', seededKey(fx.server, 'acme-staging', 'staging-ci'));
+    const otherFleet = await getJson(
+      fx.server,
+      '/api/fleets/acme-staging/machines/?search=web-1',
+      seededKey(fx.server, 'acme-staging', 'staging-ci'),
+    );
     assert.equal(otherFleet.body.results[0].is_online, true, 'web-1 of acme-staging is a different machine');
 
     assert.equal((await admin('start')).status, 200);

@@ -57,12 +57,25 @@ describe('relay authentication and fleet isolation', () => {
       /missing workspace_id metadata: alice@acme.test is a member of 3 fleets \(acme-prod, acme-staging, partner-lab\); send workspace_id/,
     );
     // Sent, it is still checked against the credential.
-    await expectStatus(call(relay, 'HealthCheck', {}, { token: ciDeploy, fleet: 'no-such-fleet' }), grpc.status.NOT_FOUND, /unknown fleet "no-such-fleet"/);
-    await expectStatus(call(relay, 'HealthCheck', {}, { token: ciDeploy, fleet: 'Bad Fleet!' }), grpc.status.INVALID_ARGUMENT, /malformed workspace_id/);
+    await expectStatus(
+      call(relay, 'HealthCheck', {}, { token: ciDeploy, fleet: 'no-such-fleet' }),
+      grpc.status.NOT_FOUND,
+      /unknown fleet "no-such-fleet"/,
+    );
+    await expectStatus(
+      call(relay, 'HealthCheck', {}, { token: ciDeploy, fleet: 'Bad Fleet!' }),
+      grpc.status.INVALID_ARGUMENT,
+      /malformed workspace_id/,
+    );
   });
 
-  it('reads the SDK\'s x-cmdop-agent-id, and x-agent-id too, refusing the two when they disagree', async () => {
-    const viaUpstream = await call(relay, 'CreateSession', { command: 'echo upstream' }, { token: ciDeploy, raw: { 'x-cmdop-agent-id': 'web-1' } });
+  it("reads the SDK's x-cmdop-agent-id, and x-agent-id too, refusing the two when they disagree", async () => {
+    const viaUpstream = await call(
+      relay,
+      'CreateSession',
+      { command: 'echo upstream' },
+      { token: ciDeploy, raw: { 'x-cmdop-agent-id': 'web-1' } },
+    );
     assert.ok(viaUpstream.session_id);
     await expectStatus(
       call(relay, 'CreateSession', { command: 'true' }, { token: ciDeploy, agent: 'db-1', raw: { 'x-cmdop-agent-id': 'web-1' } }),
@@ -82,13 +95,17 @@ describe('relay authentication and fleet isolation', () => {
       grpc.status.UNAUTHENTICATED,
       /^API key expired/,
     );
-    await expectStatus(call(relay, 'HealthCheck', {}, { token: `cmdop_${'x'.repeat(40)}`, fleet: 'acme-prod' }), grpc.status.UNAUTHENTICATED, /unknown API key/);
+    await expectStatus(
+      call(relay, 'HealthCheck', {}, { token: `cmdop_${'x'.repeat(40)}`, fleet: 'acme-prod' }),
+      grpc.status.UNAUTHENTICATED,
+      /unknown API key/,
+    );
     await expectStatus(call(relay, 'HealthCheck', {}, { fleet: 'acme-prod' }), grpc.status.UNAUTHENTICATED, /missing credentials/);
   });
 
   it('accepts a key with a future expiry and records its use', async () => {
     const nightly = seededKey(server, 'acme-prod', 'nightly');
-    const before = (await getJson(server, '/api/fleets/acme-prod/api-keys/', ciDeploy));
+    const before = await getJson(server, '/api/fleets/acme-prod/api-keys/', ciDeploy);
     // ci-deploy is a Member-role key: key listing is for Owners/Admins, checked in rest-api tests.
     assert.equal(before.status, 403);
     await call(relay, 'HealthCheck', {}, { token: nightly, fleet: 'acme-prod' });
@@ -109,15 +126,27 @@ describe('relay authentication and fleet isolation', () => {
       new RegExp(`served by relay ${server.relays['acme-staging'].replace(/\./g, '\\.')}`),
     );
     const listed = await call(stagingRelay, 'ListSessions', {}, { token: staging, fleet: 'acme-staging' });
-    assert.deepEqual(listed.sessions.map((s: { machine_hostname: string }) => s.machine_hostname), ['web-1', 'mac-mini']);
+    assert.deepEqual(
+      listed.sessions.map((s: { machine_hostname: string }) => s.machine_hostname),
+      ['web-1', 'mac-mini'],
+    );
     assert.equal(listed.workspace_name, 'Acme Staging');
     // And the staging relay refuses the default relay's fleets.
-    await expectStatus(call(stagingRelay, 'HealthCheck', {}, { token: ciDeploy, fleet: 'acme-prod' }), grpc.status.FAILED_PRECONDITION, /served by relay/);
+    await expectStatus(
+      call(stagingRelay, 'HealthCheck', {}, { token: ciDeploy, fleet: 'acme-prod' }),
+      grpc.status.FAILED_PRECONDITION,
+      /served by relay/,
+    );
   });
 
   it('keeps same-named machines of different fleets apart', async () => {
     const prod = await call(relay, 'GetSessionByHostname', { hostname: 'web-1' }, { token: ciDeploy, fleet: 'acme-prod' });
-    const staging = await call(stagingRelay, 'GetSessionByHostname', { hostname: 'web-1' }, { token: seededKey(server, 'acme-staging', 'staging-ci'), fleet: 'acme-staging' });
+    const staging = await call(
+      stagingRelay,
+      'GetSessionByHostname',
+      { hostname: 'web-1' },
+      { token: seededKey(server, 'acme-staging', 'staging-ci'), fleet: 'acme-staging' },
+    );
     assert.equal(prod.found, true);
     assert.equal(staging.found, true);
     assert.notEqual(prod.session_id, staging.session_id);

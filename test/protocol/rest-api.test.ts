@@ -22,7 +22,10 @@ describe('REST API', () => {
     assert.equal(status, 200);
     assert.equal(body.count, 3);
     assert.equal(body.has_next, false);
-    assert.deepEqual(body.results.map((m: { hostname: string }) => m.hostname), ['db-1', 'web-1', 'batch-1']);
+    assert.deepEqual(
+      body.results.map((m: { hostname: string }) => m.hostname),
+      ['db-1', 'web-1', 'batch-1'],
+    );
     const web = body.results[1];
     assert.deepEqual(Object.keys(web).sort(), ['agent_version', 'hostname', 'id', 'is_online', 'last_seen', 'name', 'os', 'status'].sort());
     assert.equal(web.is_online, true);
@@ -42,13 +45,19 @@ describe('REST API', () => {
     assert.equal(page1.body.results[0].hostname, 'node-001');
     assert.equal(page3.body.results[49].hostname, 'node-450');
     const again = await getJson(server, '/api/fleets/scale-10k/machines/?page=1&page_size=200', alice);
-    assert.deepEqual(again.body.results.map((m: { id: string }) => m.id), page1.body.results.map((m: { id: string }) => m.id));
+    assert.deepEqual(
+      again.body.results.map((m: { id: string }) => m.id),
+      page1.body.results.map((m: { id: string }) => m.id),
+    );
 
     const clamped = await getJson(server, '/api/fleets/scale-10k/machines/?page_size=1000', alice);
     assert.equal(clamped.body.results.length, 200, 'page_size is capped at 200');
     const filtered = await getJson(server, '/api/fleets/scale-10k/machines/?search=node-44&page_size=5', alice);
     assert.equal(filtered.body.count, 10, 'node-440..449');
-    assert.deepEqual(filtered.body.results.map((m: { name: string }) => m.name), ['node-440', 'node-441', 'node-442', 'node-443', 'node-444']);
+    assert.deepEqual(
+      filtered.body.results.map((m: { name: string }) => m.name),
+      ['node-440', 'node-441', 'node-442', 'node-443', 'node-444'],
+    );
     const everyHundred = await getJson(server, '/api/fleets/scale-10k/machines/?search=44', alice);
     assert.equal(everyHundred.body.count, 14, 'node-044, 144, 244, 344 and node-440..449');
     assert.equal(filtered.body.has_next, true);
@@ -76,7 +85,7 @@ describe('REST API', () => {
     assert.match(((await basic.json()) as { detail: string }).detail, /malformed authorization/);
   });
 
-  it('lists fleets per caller, with each fleet\'s relay', async () => {
+  it("lists fleets per caller, with each fleet's relay", async () => {
     const mine = await getJson(server, '/api/fleets/', alice);
     assert.deepEqual(
       mine.body.map((f: { id: string; role: string; relay: string }) => [f.id, f.role, f.relay]),
@@ -125,6 +134,9 @@ describe('REST API', () => {
     const serialized = JSON.stringify(ownerKeys.body);
     for (const key of server.seed.fleets.flatMap((f) => f.api_keys)) assert.ok(!serialized.includes(key.secret), 'secrets never listed');
     const adminKeys = await getJson(server, '/api/fleets/acme-staging/api-keys/', alice);
-    assert.deepEqual(adminKeys.body.map((k: { name: string }) => k.name), ['staging-ci']);
+    assert.deepEqual(
+      adminKeys.body.map((k: { name: string }) => k.name),
+      ['staging-ci'],
+    );
   });
 });

@@ -11,7 +11,12 @@ type Attach = ReturnType<Client['terminal']['attach']>;
 
 /** Collects what an AttachStream delivers, so tests can wait for text to appear. */
 function watch(stream: Attach) {
-  const seen = { text: '', ready: false, closed: undefined as string | undefined, error: undefined as (Error & { name: string }) | undefined };
+  const seen = {
+    text: '',
+    ready: false,
+    closed: undefined as string | undefined,
+    error: undefined as (Error & { name: string }) | undefined,
+  };
   stream.on((event) => {
     if (event.type === 'sessionReady') seen.ready = true;
     if (event.type === 'output') seen.text += Buffer.from(event.data).toString();
@@ -63,7 +68,7 @@ describe('@cmdop/node SDK against the fleet server', () => {
     assert.equal(health.connectedClients, 2, 'web-1 and db-1 are online');
   });
 
-  it('terminal.list names every machine of the key\'s fleet with OS and online state', async () => {
+  it("terminal.list names every machine of the key's fleet with OS and online state", async () => {
     const listed = await sdk.terminal.list();
     assert.equal(listed.workspaceName, 'Acme Production');
     const rows = listed.sessions.map((s) => [s.hostname, s.os, s.status]).sort();
@@ -75,7 +80,7 @@ describe('@cmdop/node SDK against the fleet server', () => {
     assert.ok(listed.sessions.every((s) => /^[0-9a-f-]{36}$/.test(s.sessionId)));
   });
 
-  it('setMachine + execute run commands in the machine\'s shared agent session with output and exit codes', async () => {
+  it("setMachine + execute run commands in the machine's shared agent session with output and exit codes", async () => {
     const machine = await sdk.terminal.setMachine('web-1', false);
     const listed = await sdk.terminal.list({ hostname: 'web-1' });
     assert.equal(machine.sessionId, listed.sessions[0].sessionId, 'the id GetSessionByHostname returns is the one ListSessions shows');
@@ -105,7 +110,8 @@ describe('@cmdop/node SDK against the fleet server', () => {
     const status = await routed.terminal.getStatus(created.sessionId);
     assert.equal(status.status, 'DISCONNECTED');
     const audit = server.audit('acme-prod').map((e) => `${e.actor} ${e.action}`);
-    for (const action of ['session.create', 'session.input', 'session.close']) assert.ok(audit.includes(`apikey:ci-deploy ${action}`), action);
+    for (const action of ['session.create', 'session.input', 'session.close'])
+      assert.ok(audit.includes(`apikey:ci-deploy ${action}`), action);
   });
 
   it('attach: output, input, resize and Ctrl-C on the agent session', async () => {
@@ -143,7 +149,7 @@ describe('@cmdop/node SDK against the fleet server', () => {
     assert.equal(seen.closed, 'exited with code 4');
   });
 
-  it('a key of another fleet cannot reach this fleet\'s sessions', async () => {
+  it("a key of another fleet cannot reach this fleet's sessions", async () => {
     const { sessionId } = await sdk.terminal.setMachine('web-1', false);
     const partner = remote(seededKey(server, 'partner-lab', 'lab-bot'));
     // The key settles its own fleet; machines of other fleets do not exist for it.
@@ -170,7 +176,10 @@ describe('@cmdop/node SDK against the fleet server', () => {
     const { tokens } = await signIn(server, 'gus@partner.test', 'gus-pass');
     const guest = remote(tokens.access_token);
     const owner = remote(seededKey(server, 'partner-lab', 'lab-bot'));
-    assert.deepEqual((await guest.terminal.list()).sessions.map((s) => s.hostname), ['lab-1']);
+    assert.deepEqual(
+      (await guest.terminal.list()).sessions.map((s) => s.hostname),
+      ['lab-1'],
+    );
     const { sessionId } = await guest.terminal.setMachine('lab-1');
 
     const denied = await rejection(guest.terminal.sendInput(sessionId, 'echo guest\n'));
@@ -185,7 +194,7 @@ describe('@cmdop/node SDK against the fleet server', () => {
     await until('sessionReady', () => seen.ready);
     await owner.terminal.setMachine('lab-1');
     assert.equal((await owner.terminal.execute('echo "owner-""wrote"')).exitCode, 0);
-    await until('the guest to see the owner\'s command', () => /owner-wrote/.test(seen.text));
+    await until("the guest to see the owner's command", () => /owner-wrote/.test(seen.text));
     stream.sendInput('echo guest-typed\n');
     await connected;
     assert.equal(seen.error?.name, 'PermissionError');

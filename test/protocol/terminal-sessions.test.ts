@@ -8,10 +8,14 @@ import { call, expectStatus, grpc, readOutputStream, runCommand } from './suppor
 describe('terminal sessions: real PTYs, output stream and resume', () => {
   const fx = useFleetRelay({ outputBufferBytes: 64 * 1024 });
 
-
   it('runs an interactive shell with the seeded hostname, a clean env and $HOME as cwd', async () => {
     const session = (await call(fx.relay, 'CreateSession', { config: { size: { rows: 33, cols: 101 } } }, fx.meta)).session_id;
-    await call(fx.relay, 'SendInput', { session_id: session, data: Buffer.from('echo "host=$HOSTNAME size=$(stty size) pwd=$PWD leak=${NODE_OPTIONS-unset}"\n') }, fx.meta);
+    await call(
+      fx.relay,
+      'SendInput',
+      { session_id: session, data: Buffer.from('echo "host=$HOSTNAME size=$(stty size) pwd=$PWD leak=${NODE_OPTIONS-unset}"\n') },
+      fx.meta,
+    );
     // Resize only after the first answer is out, then pick the stream up again where it stopped.
     const first = await readOutputStream(fx.relay, session, fx.meta, { until: (soFar) => /leak=\w+\r\n/.test(soFar.toString()) });
     await call(fx.relay, 'SendResize', { session_id: session, cols: 120, rows: 40 }, fx.meta);
@@ -27,7 +31,12 @@ describe('terminal sessions: real PTYs, output stream and resume', () => {
   it('runs /bin/sh when asked', async () => {
     const { output, exit } = await runCommand(fx.relay, fx.meta, 'echo "shell=$SHELL"; exit 9');
     assert.match(output.toString(), /shell=\/bin\/bash/);
-    const created = await call(fx.relay, 'CreateSession', { config: { shell: '/bin/sh' }, command: 'echo "shell=$SHELL"; exit 9' }, fx.meta);
+    const created = await call(
+      fx.relay,
+      'CreateSession',
+      { config: { shell: '/bin/sh' }, command: 'echo "shell=$SHELL"; exit 9' },
+      fx.meta,
+    );
     const sh = await readOutputStream(fx.relay, created.session_id, fx.meta);
     assert.match(sh.output.toString(), /shell=\/bin\/sh/);
     assert.deepEqual([exit?.exit_code, sh.exit?.exit_code], [9, 9]);
@@ -52,7 +61,9 @@ describe('terminal sessions: real PTYs, output stream and resume', () => {
 
     // 100 KiB through a 64 KiB buffer: the first bytes are gone, and the client is told.
     // The command waits for a newline, and the newline is sent once this reader saw "ready": it is attached before the flood.
-    const bigSession = (await call(fx.relay, 'CreateSession', { command: 'echo ready; read -r go; head -c 102400 /dev/zero | tr "\\0" x' }, fx.meta)).session_id;
+    const bigSession = (
+      await call(fx.relay, 'CreateSession', { command: 'echo ready; read -r go; head -c 102400 /dev/zero | tr "\\0" x' }, fx.meta)
+    ).session_id;
     let released = false;
     const live = readOutputStream(fx.relay, bigSession, fx.meta, {
       onOutput: (soFar) => {
@@ -62,7 +73,11 @@ describe('terminal sessions: real PTYs, output stream and resume', () => {
       },
     });
     const big = { sessionId: bigSession, ...(await live) };
-    assert.equal(big.events.some((e) => e.gap), false, 'a reader that keeps up sees no gap');
+    assert.equal(
+      big.events.some((e) => e.gap),
+      false,
+      'a reader that keeps up sees no gap',
+    );
     assert.equal(big.output.toString(), `ready\r\n\r\n${'x'.repeat(102400)}`);
     const late = await readOutputStream(fx.relay, big.sessionId, fx.meta);
     assert.deepEqual(late.events[0].gap, { requested_offset: 0, resumed_offset: 102409 - 64 * 1024 });
@@ -74,7 +89,9 @@ describe('terminal sessions: real PTYs, output stream and resume', () => {
   });
 
   it('reconnecting mid-stream loses nothing', async () => {
-    const session = (await call(fx.relay, 'CreateSession', { command: 'for i in 1 2 3; do echo line-$i; read -r go; done; echo done' }, fx.meta)).session_id;
+    const session = (
+      await call(fx.relay, 'CreateSession', { command: 'for i in 1 2 3; do echo line-$i; read -r go; done; echo done' }, fx.meta)
+    ).session_id;
     const first = await readOutputStream(fx.relay, session, fx.meta, { until: (soFar) => soFar.toString().includes('line-1') });
     await call(fx.relay, 'SendInput', { session_id: session, data: Buffer.from('\n') }, fx.meta);
     await call(fx.relay, 'SendInput', { session_id: session, data: Buffer.from('\n') }, fx.meta);
@@ -103,7 +120,9 @@ describe('terminal sessions: real PTYs, output stream and resume', () => {
     await call(fx.relay, 'CloseSession', { session_id: session, reason: 'test done' }, fx.meta);
     const { exit } = await readOutputStream(fx.relay, session, fx.meta);
     assert.equal(exit?.reason, 'closed');
-    await waitFor('session count to drop', async () => ((await call(fx.relay, 'HealthCheck', {}, fx.meta)).active_sessions === 0 ? true : undefined));
+    await waitFor('session count to drop', async () =>
+      (await call(fx.relay, 'HealthCheck', {}, fx.meta)).active_sessions === 0 ? true : undefined,
+    );
   });
 
   it('routes x-agent-id by machine id, agent session id or hostname', async () => {

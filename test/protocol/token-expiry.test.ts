@@ -23,7 +23,9 @@ describe('OAuth access token lifetime', () => {
     assert.equal((await call(relay, 'HealthCheck', {}, meta)).healthy, true, 'fresh token works');
 
     // Wait (bounded) for the server's own clock to pass the 2 s TTL; the assertions follow.
-    await waitFor('the access token to expire', async () => ((await getJson(server, '/api/whoami', tokens.access_token)).status === 401 ? true : undefined));
+    await waitFor('the access token to expire', async () =>
+      (await getJson(server, '/api/whoami', tokens.access_token)).status === 401 ? true : undefined,
+    );
     const rest = await getJson(server, '/api/whoami', tokens.access_token);
     assert.equal(rest.status, 401);
     assert.match(rest.body.detail, /access token expired/);
@@ -39,7 +41,10 @@ describe('OAuth access token lifetime', () => {
     assert.deepEqual(whoami.body.fleets, [{ id: 'acme-prod', name: 'Acme Production', role: 'Member', relay: server.relays['acme-prod'] }]);
 
     // The rotated-away refresh token is spent.
-    await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token!), (err: Error & { error?: string }) => err.error === 'invalid_grant');
+    await assert.rejects(
+      oidc.refreshTokenGrant(config, tokens.refresh_token!),
+      (err: Error & { error?: string }) => err.error === 'invalid_grant',
+    );
   });
 
   it('reports a revoked access token as revoked', async () => {
@@ -48,6 +53,10 @@ describe('OAuth access token lifetime', () => {
     const rest = await getJson(server, '/api/fleets/', tokens.access_token);
     assert.equal(rest.status, 401);
     assert.match(rest.body.detail, /access token revoked/);
-    await expectStatus(call(relay, 'HealthCheck', {}, { token: tokens.access_token, fleet: 'acme-prod' }), grpc.status.UNAUTHENTICATED, /revoked/);
+    await expectStatus(
+      call(relay, 'HealthCheck', {}, { token: tokens.access_token, fleet: 'acme-prod' }),
+      grpc.status.UNAUTHENTICATED,
+      /revoked/,
+    );
   });
 });

@@ -23,7 +23,7 @@ describe('agent sessions start their shell lazily; --upstream-only turns the ext
     await Promise.all([server?.close(), upstream?.close()]);
   });
 
-  it('starts a machine\'s shared shell on first use only, and a new one under the same id after it exits', async () => {
+  it("starts a machine's shared shell on first use only, and a new one under the same id after it exits", async () => {
     const before = (await call(relay, 'ListSessions', { hostname_filter: 'web-1' }, meta)).sessions[0];
     assert.deepEqual([before.shared, before.shell_started], [true, false], 'no shell until someone uses the agent session');
     await call(relay, 'SendInput', { session_id: before.session_id, data: Buffer.from('exit 7\n') }, meta);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { acceptedCommand } from '../../src/core/commandHistory';
+import { acceptedCommand } from '../../src/core/fanOut/commandHistory';
 
 describe('which command the command picker runs', () => {
   const recent = (command: string) => ({ command, recent: true });

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CrossFleetCredentialError } from '../../src/core/errors';
-import { FleetKeyStore } from '../../src/core/fleetKeys';
+import { FleetKeyStore } from '../../src/core/credentials/fleetKeys';
 import { RelayClient } from '../../src/core/relay/relayClient';
-import { resolveCredential } from '../../src/core/resolver';
+import { resolveCredential } from '../../src/core/credentials/resolver';
 import { MemorySecrets, MemoryState } from './support/memory';
 import { type RecordedCall, startRecordingRelay } from './support/recordingRelay';
 
 const KEY_A = 'cmdop_fleetAkeyAAAAAAAAAAAAAAAAAAAAAA';
 
-describe('a fleet\'s key goes only to that fleet\'s server', () => {
+describe("a fleet's key goes only to that fleet's server", () => {
   let relayA: Awaited<ReturnType<typeof startRecordingRelay>>;
   let relayB: Awaited<ReturnType<typeof startRecordingRelay>>;
   before(async () => {
@@ -30,14 +30,17 @@ describe('a fleet\'s key goes only to that fleet\'s server', () => {
       activeFleetId: () => 'fleet-b',
       keys,
       legacy: { importOnce: async () => undefined },
-      oauth: { session: async () => (oauthFleets ? { accessToken: 'oauth-access-token', account: 'alice@acme.test', fleetIds: oauthFleets } : undefined) },
+      oauth: {
+        session: async () =>
+          oauthFleets ? { accessToken: 'oauth-access-token', account: 'alice@acme.test', fleetIds: oauthFleets } : undefined,
+      },
       keyFleet: async () => 'fleet-a',
     };
   }
 
   const sawKeyA = (calls: RecordedCall[]) => calls.some((c) => c.authorization?.includes(KEY_A));
 
-  it('with fleet B active on its own relay, calls to B carry the OAuth token and B\'s id, never A\'s key', async () => {
+  it("with fleet B active on its own relay, calls to B carry the OAuth token and B's id, never A's key", async () => {
     const { credential } = await resolveCredential(await sources(['fleet-b']), { fleetId: 'fleet-b' });
     const client = new RelayClient({ address: relayB.address, fleetId: 'fleet-b', fleetName: 'acme-staging', credential });
     try {
@@ -49,10 +52,10 @@ describe('a fleet\'s key goes only to that fleet\'s server', () => {
     assert.equal(relayB.calls[0].authorization, 'Bearer oauth-access-token');
     assert.equal(relayB.calls[0].workspaceId, 'fleet-b');
     assert.equal(sawKeyA(relayB.calls), false);
-    assert.equal(relayA.calls.length, 0, 'fleet A\'s server is not contacted for fleet B');
+    assert.equal(relayA.calls.length, 0, "fleet A's server is not contacted for fleet B");
   });
 
-  it('A\'s key aimed at B is refused before a byte is sent', async () => {
+  it("A's key aimed at B is refused before a byte is sent", async () => {
     const before = relayB.calls.length;
     assert.throws(
       () =>
@@ -67,7 +70,7 @@ describe('a fleet\'s key goes only to that fleet\'s server', () => {
     assert.equal(relayB.calls.length, before);
   });
 
-  it('A\'s key still reaches A\'s own relay, with A\'s id', async () => {
+  it("A's key still reaches A's own relay, with A's id", async () => {
     const { credential } = await resolveCredential(await sources(undefined), { fleetId: 'fleet-a' });
     const client = new RelayClient({ address: relayA.address, fleetId: 'fleet-a', fleetName: 'acme-prod', credential });
     try {
@@ -95,10 +98,13 @@ describe('a fleet\'s key goes only to that fleet\'s server', () => {
     } finally {
       client.close();
     }
-    assert.deepEqual(relayB.calls.slice(-2).map((c) => c.authorization), ['Bearer token-1', 'Bearer token-2']);
+    assert.deepEqual(
+      relayB.calls.slice(-2).map((c) => c.authorization),
+      ['Bearer token-1', 'Bearer token-2'],
+    );
   });
 
-  it('a credential that turns into another fleet\'s key mid-session is refused before sending', async () => {
+  it("a credential that turns into another fleet's key mid-session is refused before sending", async () => {
     const before = relayB.calls.length;
     const client = new RelayClient({
       address: relayB.address,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CommandHistory } from '../../src/core/commandHistory';
-import { sourceLabel, describeSource, SOURCE_ORDER } from '../../src/core/credential';
-import { DEFAULT_ENDPOINTS, endpointsFor, parseMode } from '../../src/core/endpoints';
+import { CommandHistory } from '../../src/core/fanOut/commandHistory';
+import { sourceLabel, describeSource, SOURCE_ORDER } from '../../src/core/credentials/credential';
+import { DEFAULT_ENDPOINTS, endpointsFor, parseMode } from '../../src/core/credentials/endpoints';
 import { MemorySecrets } from './support/memory';
 
 describe('endpoints and labels', () => {

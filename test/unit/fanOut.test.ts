@@ -83,14 +83,24 @@ describe('fan-out engine', () => {
     const results = await fanOut.done;
     assert.deepEqual(runner.started, ['a', 'b', 'c', 'd']);
     assert.deepEqual(announced, ['d', 'b', 'c', 'a']);
-    assert.deepEqual(results.map((r) => r.hostname), announced);
+    assert.deepEqual(
+      results.map((r) => r.hostname),
+      announced,
+    );
     assert.equal(results.find((r) => r.hostname === 'c')?.outcome, 'failed');
     assert.equal(results.find((r) => r.hostname === 'c')?.exitCode, 2);
   });
 
   test('cancel closes every open session and marks the rest cancelled', async () => {
     const runner = new ScriptedRunner(() => ({ hang: true }));
-    const fanOut = new FanOut({ command: 'sleep 30', targets: hosts(10), skipped: [{ hostname: 'off-1', reason: 'offline' }], runner, concurrency: 4, timeoutMs: 0 });
+    const fanOut = new FanOut({
+      command: 'sleep 30',
+      targets: hosts(10),
+      skipped: [{ hostname: 'off-1', reason: 'offline' }],
+      runner,
+      concurrency: 4,
+      timeoutMs: 0,
+    });
     await waitUntil(() => runner.open.size === 4);
     fanOut.cancel();
     const results = await fanOut.done;
@@ -127,13 +137,10 @@ describe('fan-out engine', () => {
   test('a machine whose session cannot start is an error with the reason, not a lost row', async () => {
     const runner = new ScriptedRunner((h) => (h === 'bad' ? { throws: 'machine bad is offline' } : {}));
     const results = await new FanOut({ command: 'x', targets: ['bad', 'good'], runner, concurrency: 2, timeoutMs: 0 }).done;
-    assert.deepEqual(
-      results.map((r) => [r.hostname, r.outcome, r.detail]).sort(),
-      [
-        ['bad', 'error', 'machine bad is offline'],
-        ['good', 'ok', undefined],
-      ],
-    );
+    assert.deepEqual(results.map((r) => [r.hostname, r.outcome, r.detail]).sort(), [
+      ['bad', 'error', 'machine bad is offline'],
+      ['good', 'ok', undefined],
+    ]);
   });
 
   test('output is bounded per machine and the cut is marked', async () => {
@@ -169,9 +176,16 @@ describe('fan-out results', () => {
     ];
     const { groups, majority } = groupOutputs(results);
     assert.equal(groups.length, 3);
-    assert.deepEqual(majority?.hostnames, ['node-1', 'node-2', 'node-3', 'node-4', 'node-5', 'node-6'], 'trailing blanks do not split a group');
+    assert.deepEqual(
+      majority?.hostnames,
+      ['node-1', 'node-2', 'node-3', 'node-4', 'node-5', 'node-6'],
+      'trailing blanks do not split a group',
+    );
     assert.equal(majority?.output, 'Linux\n');
-    assert.deepEqual(groups.slice(1).map((g) => g.hostnames), [['mac-1'], ['odd']]);
+    assert.deepEqual(
+      groups.slice(1).map((g) => g.hostnames),
+      [['mac-1'], ['odd']],
+    );
     assert.deepEqual(groups[2].exitCodes, [1]);
   });
 
@@ -182,8 +196,14 @@ describe('fan-out results', () => {
 
   test('failures first, counts label, Markdown table escapes pipes', () => {
     const rs = [result('b', 'ok'), result('a', 'boom | bang', 3), { ...result('t', ''), outcome: 'timeout' as const }];
-    assert.deepEqual(failuresFirst(rs).map((r) => r.hostname), ['a', 't', 'b']);
-    assert.equal(countsLabel({ ok: 37, failed: 2, error: 0, timeout: 1, cancelled: 0, skipped: 0, running: 0, pending: 0, total: 40 }), '✓ 37 ✗ 2 ⏱ 1');
+    assert.deepEqual(
+      failuresFirst(rs).map((r) => r.hostname),
+      ['a', 't', 'b'],
+    );
+    assert.equal(
+      countsLabel({ ok: 37, failed: 2, error: 0, timeout: 1, cancelled: 0, skipped: 0, running: 0, pending: 0, total: 40 }),
+      '✓ 37 ✗ 2 ⏱ 1',
+    );
     const md = runAsMarkdown({ command: 'x', fleet: 'F', startedAt: 't', results: rs });
     assert.match(md, /\| a \| failed \| 3 \| 10 ms \| boom \\\| bang \|/);
   });
@@ -216,7 +236,10 @@ describe('fan-out results', () => {
       const done = new FanOut({ command: `c${i}`, targets: [], runner, concurrency: 1, timeoutMs: 0 });
       history.add({ command: `c${i}`, fleetId: 'f', fleetName: 'F', startedAt: new Date(), fanOut: done });
     }
-    assert.deepEqual(history.runs.map((r) => r.command), ['c2', 'sleep']);
+    assert.deepEqual(
+      history.runs.map((r) => r.command),
+      ['c2', 'sleep'],
+    );
     going.cancel();
     await going.done;
   });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LegacyFileError } from '../../src/core/errors';
-import { FleetKeyStore } from '../../src/core/fleetKeys';
-import { LegacyImporter, legacyCandidates } from '../../src/core/legacyImport';
+import { FleetKeyStore } from '../../src/core/credentials/fleetKeys';
+import { LegacyImporter, legacyCandidates } from '../../src/core/credentials/legacyImport';
 import { MemorySecrets, MemoryState } from './support/memory';
 
 const KEY_A = 'cmdop_legacyAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -45,7 +45,7 @@ const FILE = JSON.stringify({
 });
 
 describe('legacy ssh_workspaces.json import', () => {
-  it('copies every key into SecretStorage once, makes the file\'s active fleet active, and leaves the file untouched', async () => {
+  it("copies every key into SecretStorage once, makes the file's active fleet active, and leaves the file untouched", async () => {
     const t = await setup(FILE);
     const first = await t.importer.importOnce();
     assert.deepEqual(first, { fleetId: 'f-staging', secret: KEY_B });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ageLabel, sessionDescription, sessionsKey, toLiveSessions } from '../../src/core/liveSessions';
+import { ageLabel, sessionDescription, sessionsKey, toLiveSessions } from '../../src/core/fleet/liveSessions';
 
 const item = (hostname: string, extra: Record<string, unknown> = {}) => ({
   session_id: `agent-${hostname}`,
@@ -19,7 +19,10 @@ describe('live sessions', () => {
       item('db-1', { shared: true, shell_started: true, attached_clients: 2, opened_by: 'alice@acme.test' }),
       item('api-1', { shared: false }),
     ]);
-    assert.deepEqual(rows.map((r) => r.hostname), ['db-1', 'api-1', 'web-1']);
+    assert.deepEqual(
+      rows.map((r) => r.hostname),
+      ['db-1', 'api-1', 'web-1'],
+    );
     assert.deepEqual(rows[0], {
       id: 'agent-db-1',
       hostname: 'db-1',

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { machine } from './support/machine';
-import { canUseSessions, lastSeenLabel, machineDescription, pickerOrder } from '../../src/core/machines';
-import { PagedList } from '../../src/core/pagedList';
-
+import { canUseSessions, lastSeenLabel, machineDescription, pickerOrder } from '../../src/core/fleet/machines';
+import { PagedList } from '../../src/core/fleet/pagedList';
 
 describe('machines', () => {
   it('guests are observer-only, every other role may run', () => {

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Machine } from '../../src/core/fleetApi';
+import type { Machine } from '../../src/core/fleet/fleetApi';
 import { machine } from './support/machine';
-import { PagedList } from '../../src/core/pagedList';
-import { diffMachines, type PollTimers, PresencePoller } from '../../src/core/presence';
-
+import { PagedList } from '../../src/core/fleet/pagedList';
+import { diffMachines, type PollTimers, PresencePoller } from '../../src/core/fleet/presence';
 
 /** A hand-driven clock: advance() runs the timers that fall due. */
 class FakeTimers implements PollTimers {
@@ -41,7 +40,13 @@ describe('presence: diffing loaded machines', () => {
     const before = [machine('a'), machine('b'), machine('c', false)];
     const after = [machine('a'), machine('b', true, { last_seen: '2026-11-22T10:05:00Z' }), machine('c', false)];
     assert.deepEqual(diffMachines(before, after), { changed: ['b'], reordered: false });
-    assert.deepEqual(diffMachines(before, before.map((m) => ({ ...m }))), { changed: [], reordered: false });
+    assert.deepEqual(
+      diffMachines(
+        before,
+        before.map((m) => ({ ...m })),
+      ),
+      { changed: [], reordered: false },
+    );
   });
 
   it('a machine that went offline and moved down the list is a reorder', () => {
@@ -92,7 +97,10 @@ describe('presence: reloading the loaded pages', () => {
     await list.loadMore();
     shifted = true;
     await list.reloadLoaded((m) => m.id);
-    assert.deepEqual(list.loaded.map((m) => m.id), ['b', 'c', 'd']);
+    assert.deepEqual(
+      list.loaded.map((m) => m.id),
+      ['b', 'c', 'd'],
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_PROXY_SETTINGS, proxyDecision, proxyRoute, type ProxySettings } from '../../src/core/proxy';
+import { DEFAULT_PROXY_SETTINGS, proxyDecision, proxyRoute, type ProxySettings } from '../../src/core/network/proxy';
 
 const api = new URL('https://api.cmdop.example:8443/api/whoami');
 const plainApi = new URL('http://api.cmdop.example/api/whoami');
@@ -14,8 +14,16 @@ describe('which proxy a REST request goes through', () => {
     assert.equal(proxyRoute(api, settings(), env)?.proxy.host, 'env-secure:3128');
     assert.equal(proxyRoute(api, settings(), env)?.source, 'the environment variable https_proxy');
     assert.equal(proxyRoute(plainApi, settings(), env)?.proxy.host, 'env-plain:3128');
-    assert.equal(proxyRoute(api, settings(), { HTTP_PROXY: 'env-plain:3128' })?.proxy.href, 'http://env-plain:3128/', 'host:port means an http proxy');
-    assert.equal(proxyRoute(plainApi, settings(), { https_proxy: 'http://env-secure:3128' }), undefined, 'https_proxy is not used for http');
+    assert.equal(
+      proxyRoute(api, settings(), { HTTP_PROXY: 'env-plain:3128' })?.proxy.href,
+      'http://env-plain:3128/',
+      'host:port means an http proxy',
+    );
+    assert.equal(
+      proxyRoute(plainApi, settings(), { https_proxy: 'http://env-secure:3128' }),
+      undefined,
+      'https_proxy is not used for http',
+    );
     assert.equal(proxyRoute(api, settings(), {}), undefined);
   });
 
@@ -39,7 +47,8 @@ describe('which proxy a REST request goes through', () => {
   });
 
   it('http.noProxy and no_proxy: names, subdomains, *. and . prefixes, ports, IPv4 ranges and *', () => {
-    const via = (noProxy: string[], target = api, env: NodeJS.ProcessEnv = {}) => proxyRoute(target, settings({ proxy: 'http://corp:8080', noProxy }), env) !== undefined;
+    const via = (noProxy: string[], target = api, env: NodeJS.ProcessEnv = {}) =>
+      proxyRoute(target, settings({ proxy: 'http://corp:8080', noProxy }), env) !== undefined;
     assert.equal(via(['cmdop.example']), false, 'a domain covers its subdomains');
     assert.equal(via(['.cmdop.example']), false);
     assert.equal(via(['*.cmdop.example']), false);
@@ -53,11 +62,14 @@ describe('which proxy a REST request goes through', () => {
     assert.equal(via([], api, { NO_PROXY: 'example.org' }), true);
   });
 
-  it('credentials: http.proxyAuthorization, else the proxy URL\'s user and password as Basic; the route\'s proxy URL has none', () => {
+  it("credentials: http.proxyAuthorization, else the proxy URL's user and password as Basic; the route's proxy URL has none", () => {
     const fromUrl = proxyRoute(api, settings({ proxy: 'http://al%40ce:p%3Ass@corp:8080' }), {})!;
     assert.equal(fromUrl.authorization, `Basic ${Buffer.from('al@ce:p:ss').toString('base64')}`);
     assert.equal(fromUrl.proxy.href, 'http://corp:8080/');
-    assert.equal(proxyRoute(api, settings({ proxy: 'http://u:p@corp:8080', authorization: 'Negotiate abc' }), {})!.authorization, 'Negotiate abc');
+    assert.equal(
+      proxyRoute(api, settings({ proxy: 'http://u:p@corp:8080', authorization: 'Negotiate abc' }), {})!.authorization,
+      'Negotiate abc',
+    );
     assert.equal(proxyRoute(api, settings({ proxy: 'http://corp:8080' }), {})!.authorization, undefined);
   });
 
@@ -67,11 +79,17 @@ describe('which proxy a REST request goes through', () => {
   });
 
   it('a value that is no usable proxy says which setting or variable holds it, without echoing it', () => {
-    assert.throws(() => proxyRoute(api, settings({ proxy: 'socks5://u:secret@corp:1080' }), {}), (err: Error) => {
-      assert.match(err.message, /"http\.proxy" uses socks5, which CMDOP cannot use/);
-      assert.ok(!err.message.includes('secret'));
-      return true;
-    });
-    assert.throws(() => proxyRoute(api, settings(), { HTTPS_PROXY: 'http://[oops' }), /The environment variable HTTPS_PROXY is not a proxy URL/);
+    assert.throws(
+      () => proxyRoute(api, settings({ proxy: 'socks5://u:secret@corp:1080' }), {}),
+      (err: Error) => {
+        assert.match(err.message, /"http\.proxy" uses socks5, which CMDOP cannot use/);
+        assert.ok(!err.message.includes('secret'));
+        return true;
+      },
+    );
+    assert.throws(
+      () => proxyRoute(api, settings(), { HTTPS_PROXY: 'http://[oops' }),
+      /The environment variable HTTPS_PROXY is not a proxy URL/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ReconnectBackoff } from '../../src/core/reconnectPolicy';
+import { ReconnectBackoff } from '../../src/core/relay/reconnectPolicy';
 
 /** Plays the policy against a fake clock: every attempt fails right after its wait. */
 function schedule(backoff: ReconnectBackoff, clock: { now: number }): number[] {

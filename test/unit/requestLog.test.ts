@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RelayClient } from '../../src/core/relay/relayClient';
-import { REDACTED, redactForm, redactHeaders, redactText, redactUrl } from '../../src/core/redact';
-import { loggingFetch, type RequestLogger } from '../../src/core/requestLog';
+import { REDACTED, redactForm, redactHeaders, redactText, redactUrl } from '../../src/core/network/redact';
+import { loggingFetch, type RequestLogger } from '../../src/core/network/requestLog';
 import { startRecordingRelay } from './support/recordingRelay';
 
 const KEY = 'cmdop_prodKEYabc123_-xyz';
@@ -29,23 +29,28 @@ describe('redaction', () => {
     assert.match(text, /"name":"ok"/);
   });
 
-  it('keeps a URL\'s origin, path and harmless query; replaces secret parameters and user info', () => {
+  it("keeps a URL's origin, path and harmless query; replaces secret parameters and user info", () => {
     const url = redactUrl(`https://user:pw@api.test/api/fleets/acme/machines/?page=1&search=web&access_token=${OPAQUE}&user_code=WXYZ`);
     assert.equal(url, `https://api.test/api/fleets/acme/machines/?page=1&search=web&access_token=${REDACTED}&user_code=${REDACTED}`);
     assert.ok(!redactUrl('not a url with token=zzz').includes('zzz'));
   });
 
-  it('replaces credential headers by name and redacts the others\' values', () => {
+  it("replaces credential headers by name and redacts the others' values", () => {
     const headers = redactHeaders([
       ['Authorization', `Bearer ${OPAQUE}`],
       ['x-admin-token', 'adm'],
       ['accept', 'application/json'],
       ['x-debug', `key=${KEY}`],
     ]);
-    assert.deepEqual(headers, { authorization: REDACTED, 'x-admin-token': REDACTED, accept: 'application/json', 'x-debug': `key=${REDACTED}` });
+    assert.deepEqual(headers, {
+      authorization: REDACTED,
+      'x-admin-token': REDACTED,
+      accept: 'application/json',
+      'x-debug': `key=${REDACTED}`,
+    });
   });
 
-  it('keeps a form\'s field names and redacts the values of secret fields', () => {
+  it("keeps a form's field names and redacts the values of secret fields", () => {
     assert.equal(
       redactForm(`grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=${OPAQUE}&client_id=cmdop-vscode`),
       `grant_type=urn:ietf:params:oauth:grant-type:device_code&device_code=${REDACTED}&client_id=cmdop-vscode`,
@@ -93,7 +98,12 @@ describe('request logging', () => {
     it('the gRPC interceptor logs RPC, status and duration; metadata at trace with the key redacted', async () => {
       const log = new LineLog();
       const client = new RelayClient(
-        { address: relay.address, fleetId: 'acme', fleetName: 'Acme', credential: { kind: 'apiKey', source: 'explicit', secret: KEY, fleetId: 'acme' } },
+        {
+          address: relay.address,
+          fleetId: 'acme',
+          fleetName: 'Acme',
+          credential: { kind: 'apiKey', source: 'explicit', secret: KEY, fleetId: 'acme' },
+        },
         log,
       );
       try {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FleetKeyStore } from '../../src/core/fleetKeys';
-import { type ResolverSources, resolveCredential } from '../../src/core/resolver';
+import { FleetKeyStore } from '../../src/core/credentials/fleetKeys';
+import { type ResolverSources, resolveCredential } from '../../src/core/credentials/resolver';
 import { InvalidApiKeyFormatError, NoCredentialForFleetError, NotSignedInError } from '../../src/core/errors';
 import { MemorySecrets, MemoryState } from './support/memory';
 
@@ -34,7 +34,9 @@ async function sources(setup: Setup): Promise<ResolverSources & { legacyCalls: n
         return setup.legacy;
       },
     },
-    oauth: { session: async () => (setup.oauth ? { accessToken: 'oauth-token', account: 'alice@acme.test', fleetIds: setup.oauth } : undefined) },
+    oauth: {
+      session: async () => (setup.oauth ? { accessToken: 'oauth-token', account: 'alice@acme.test', fleetIds: setup.oauth } : undefined),
+    },
     keyFleet: async (secret: string) => setup.keyFleets?.[secret] ?? 'unknown-fleet',
   };
   return s;
@@ -118,7 +120,7 @@ describe('credential resolver', () => {
   });
 
   describe('for a given fleet', () => {
-    it('skips an env key bound to another fleet and uses that fleet\'s stored key', async () => {
+    it("skips an env key bound to another fleet and uses that fleet's stored key", async () => {
       const r = await resolveCredential(
         await sources({ env: KEY('env'), keyFleets: { [KEY('env')]: 'fleet-a' }, stored: { 'fleet-b': KEY('b') } }),
         { fleetId: 'fleet-b' },
@@ -127,7 +129,7 @@ describe('credential resolver', () => {
       assert.equal(r.credential.secret, KEY('b'));
     });
 
-    it('never hands fleet A\'s stored key to fleet B: falls back to OAuth membership', async () => {
+    it("never hands fleet A's stored key to fleet B: falls back to OAuth membership", async () => {
       const r = await resolveCredential(await sources({ active: 'fleet-a', stored: { 'fleet-a': KEY('a') }, oauth: ['fleet-b'] }), {
         fleetId: 'fleet-b',
       });

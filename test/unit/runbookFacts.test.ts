@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Machine, MachinePage } from '../../src/core/fleetApi';
+import type { Machine, MachinePage } from '../../src/core/fleet/fleetApi';
 import { FleetFacts, editDistance } from '../../src/core/runbook/fleetFacts';
 import { parseRunbook } from '../../src/runbook-server/parseRunbook';
 
@@ -34,7 +34,10 @@ describe('fleet facts for runbooks', () => {
     assert.equal(answer.machines['node-00002']?.online, false);
     assert.equal(answer.machines['node-09999']?.hostname, 'node-09999');
     assert.equal(fleet.served.length, 3);
-    assert.ok(fleet.served.every((r) => r.search), 'every request is a search');
+    assert.ok(
+      fleet.served.every((r) => r.search),
+      'every request is a search',
+    );
     // Cached: asking again costs nothing.
     await facts.machines('big', ['node-00001', 'node-09999']);
     assert.equal(fleet.served.length, 3);
@@ -47,7 +50,10 @@ describe('fleet facts for runbooks', () => {
     assert.equal(answer.machines['nod-00042'], null);
     assert.equal(answer.suggestions['nod-00042'], 'node-00042');
     assert.ok(fleet.served.length <= 4 * 5, `${fleet.served.length} pages`);
-    assert.ok(fleet.served.every((r) => r.search), 'every request is a search');
+    assert.ok(
+      fleet.served.every((r) => r.search),
+      'every request is a search',
+    );
   });
 
   it('matches a glob by searching its literal part; a glob over everything stops and says truncated', async () => {
@@ -83,16 +89,50 @@ describe('fleet facts for runbooks', () => {
 
 describe('runbook format', () => {
   it('reads the front matter (inline and YAML lists), shell blocks with @targets, and headings', () => {
-    const runbook = parseRunbook(['---', 'fleet: acme-prod', 'targets:', '  - web-1', '  - "db-*"', '---', '# Title', '~~~bash @web-2 @db-1 title', 'echo $(date) | tr a b', '  indented', '~~~', '```js @web-1', 'x', '```', '```sh', 'last'].join('\n'));
+    const runbook = parseRunbook(
+      [
+        '---',
+        'fleet: acme-prod',
+        'targets:',
+        '  - web-1',
+        '  - "db-*"',
+        '---',
+        '# Title',
+        '~~~bash @web-2 @db-1 title',
+        'echo $(date) | tr a b',
+        '  indented',
+        '~~~',
+        '```js @web-1',
+        'x',
+        '```',
+        '```sh',
+        'last',
+      ].join('\n'),
+    );
     assert.equal(runbook.fleet?.text, 'acme-prod');
-    assert.deepEqual(runbook.targets.map((t) => [t.text, t.line, t.start]), [['web-1', 3, 4], ['db-*', 4, 5]]);
+    assert.deepEqual(
+      runbook.targets.map((t) => [t.text, t.line, t.start]),
+      [
+        ['web-1', 3, 4],
+        ['db-*', 4, 5],
+      ],
+    );
     assert.deepEqual(runbook.headings, [{ line: 6, level: 1, text: 'Title' }]);
     assert.equal(runbook.blocks.length, 2);
-    assert.deepEqual(runbook.blocks[0].targets.map((t) => [t.text, t.start, t.end]), [['web-2', 9, 14], ['db-1', 16, 20]]);
+    assert.deepEqual(
+      runbook.blocks[0].targets.map((t) => [t.text, t.start, t.end]),
+      [
+        ['web-2', 9, 14],
+        ['db-1', 16, 20],
+      ],
+    );
     assert.equal(runbook.blocks[0].body, 'echo $(date) | tr a b\n  indented');
     assert.equal(runbook.blocks[1].body, 'last');
     assert.equal(runbook.blocks[1].endLine, 15);
     const inline = parseRunbook('---\ntargets: [web-1, db-1]\n---\n');
-    assert.deepEqual(inline.targets.map((t) => t.text), ['web-1', 'db-1']);
+    assert.deepEqual(
+      inline.targets.map((t) => t.text),
+      ['web-1', 'db-1'],
+    );
   });
 });

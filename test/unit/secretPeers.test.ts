@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FileLease } from '../../src/core/oauth/fileLease';
-import { SecretPeers } from '../../src/core/secretPeers';
+import { SecretPeers } from '../../src/core/windows/secretPeers';
 import { MemorySecrets } from './support/memory';
 
 const until = async (what: string, check: () => boolean | Promise<boolean>) => {
@@ -14,7 +14,7 @@ const until = async (what: string, check: () => boolean | Promise<boolean>) => {
 };
 
 describe('windows whose SecretStorage is not shared live (code-server pages)', () => {
-  it('a value written in one window reaches the other window\'s own storage, with its change event', async () => {
+  it("a value written in one window reaches the other window's own storage, with its change event", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'peers-'));
     const [storeA, storeB] = [new MemorySecrets(), new MemorySecrets()];
     const a = new SecretPeers(storeA, dir);
@@ -30,7 +30,7 @@ describe('windows whose SecretStorage is not shared live (code-server pages)', (
       await until('A to see the sign-out', async () => (await a.get('cmdop.oauth.dev')) === undefined);
       await a.store('other.extension', 'x');
       await new Promise((r) => setTimeout(r, 50));
-      assert.equal(await b.get('other.extension'), undefined, 'only CMDOP\'s own entries travel');
+      assert.equal(await b.get('other.extension'), undefined, "only CMDOP's own entries travel");
     } finally {
       a.dispose();
       b.dispose();

@@ -1,7 +1,7 @@
 // The active fleet chosen in one window reaches the others through SecretStorage, not only globalState.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SharedState } from '../../src/core/sharedState';
+import { SharedState } from '../../src/core/windows/sharedState';
 import { MemorySecrets, MemoryState } from './support/memory';
 
 const ACTIVE = 'cmdop.activeFleet.dev';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FLEET_COLORS, fleetColor, terminalName } from '../../src/core/terminalIdentity';
+import { FLEET_COLORS, fleetColor, terminalName } from '../../src/core/relay/terminalIdentity';
 
 describe('terminal identity', () => {
   it('names a terminal after the machine and its fleet', () => {

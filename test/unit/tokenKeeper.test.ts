@@ -44,7 +44,12 @@ async function setup(expiresInMs: number) {
   const changes: SessionChange[] = [];
   keeper.onDidChange((c) => changes.push(c));
   await keeper.signedIn(
-    { accessToken: 'access-0', refreshToken: 'refresh-0', expiresInSeconds: expiresInMs / 1000, claims: { sub: 'u1', email: 'alice@acme.test', fleets: [{ id: 'f1', name: 'acme-prod', role: 'Owner' }] } },
+    {
+      accessToken: 'access-0',
+      refreshToken: 'refresh-0',
+      expiresInSeconds: expiresInMs / 1000,
+      claims: { sub: 'u1', email: 'alice@acme.test', fleets: [{ id: 'f1', name: 'acme-prod', role: 'Owner' }] },
+    },
     ['openid'],
   );
   return { keeper, idp, store, secrets, changes, advance: (ms: number) => (now += ms) };
@@ -62,7 +67,10 @@ describe('token keeper', () => {
     assert.equal(refreshed?.accessToken, 'access-1');
     assert.equal(t.idp.refreshes, 1);
     assert.equal(refreshed?.account.label, 'alice@acme.test', 'identity survives a refresh without an id token');
-    assert.deepEqual(refreshed?.fleets.map((f) => f.name), ['acme-prod']);
+    assert.deepEqual(
+      refreshed?.fleets.map((f) => f.name),
+      ['acme-prod'],
+    );
     assert.equal((await t.store.load())?.accessToken, 'access-1', 'the refreshed token is persisted');
   });
 
@@ -165,7 +173,10 @@ async function twoWindows(options: { storeB?: SessionStore } = {}) {
 }
 
 const signIn = (keeper: TokenKeeper) =>
-  keeper.signedIn({ accessToken: 'access-0', refreshToken: 'refresh-0', expiresInSeconds: 3600, claims: { sub: 'u1', email: 'alice@acme.test' } }, ['openid']);
+  keeper.signedIn(
+    { accessToken: 'access-0', refreshToken: 'refresh-0', expiresInSeconds: 3600, claims: { sub: 'u1', email: 'alice@acme.test' } },
+    ['openid'],
+  );
 
 const until = async (what: string, check: () => boolean) => {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
@@ -235,7 +246,15 @@ describe('token keeper across windows sharing one SecretStorage', () => {
     const bChanges: SessionChange[] = [];
     b.onDidChange((c) => bChanges.push(c));
     const w = { idp };
-    await new SessionStore(secrets, 'dev').save({ id: 's', account: { id: 'u1', label: 'alice' }, accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: 1_000_000, scopes: [], fleets: [] });
+    await new SessionStore(secrets, 'dev').save({
+      id: 's',
+      account: { id: 'u1', label: 'alice' },
+      accessToken: 'access-0',
+      refreshToken: 'refresh-0',
+      expiresAt: 1_000_000,
+      scopes: [],
+      fleets: [],
+    });
     await b.peek();
     // A refreshes while B's refresh request is in flight with the same (now consumed) token.
     w.idp.gate = new Promise((r) => (w.idp.release = r));
@@ -265,7 +284,11 @@ describe('token keeper across windows sharing one SecretStorage', () => {
     };
     await assert.rejects(w.a.keeper.session(), /session ended \(the refresh token was revoked or has expired\)/);
     assert.equal(w.a.changes.at(-1)?.reason, 'expired');
-    assert.equal(w.a.changes.at(-1)?.detail, 'the refresh token was revoked or has expired', 'the detail is the bare cause, not a whole sentence');
+    assert.equal(
+      w.a.changes.at(-1)?.detail,
+      'the refresh token was revoked or has expired',
+      'the detail is the bare cause, not a whole sentence',
+    );
     await until('B to see the sign-out', () => w.b.changes.some((c) => c.reason === 'signedOut'));
     assert.equal(w.secrets.values.has('cmdop.oauth.dev'), false);
   });
@@ -284,7 +307,7 @@ describe('token keeper: a token the server refused before its time', () => {
 });
 
 describe('token keeper: a window whose storage lags behind (code-server pages)', () => {
-  it('never sends a refresh token another window already used; it waits for that window\'s session instead', async () => {
+  it("never sends a refresh token another window already used; it waits for that window's session instead", async () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
@@ -292,7 +315,15 @@ describe('token keeper: a window whose storage lags behind (code-server pages)',
     const lease = new FileLease(join(mkdtempSync(join(tmpdir(), 'lease-')), 'refresh-dev.lock'));
     const idp = new RotatingIdp();
     const now = () => 1_000_000 + 3600_000;
-    const stale = JSON.stringify({ id: 's', account: { id: 'u1', label: 'alice' }, accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: 1_000_000 + 3600_000 + 60_000, scopes: [], fleets: [] });
+    const stale = JSON.stringify({
+      id: 's',
+      account: { id: 'u1', label: 'alice' },
+      accessToken: 'access-0',
+      refreshToken: 'refresh-0',
+      expiresAt: 1_000_000 + 3600_000 + 60_000,
+      scopes: [],
+      fleets: [],
+    });
     const [secretsA, secretsB] = [new MemorySecrets(), new MemorySecrets()];
     await secretsA.store('cmdop.oauth.dev', stale);
     await secretsB.store('cmdop.oauth.dev', stale);

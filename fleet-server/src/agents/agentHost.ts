@@ -248,5 +248,4 @@ export class AgentHostPool {
     const hosts = this.hosts.splice(0);
     await Promise.all(hosts.map((h) => h.stop()));
   }
-
 }

@@ -19,10 +19,13 @@ function main(): void {
   const sessions = new Map<string, PtyHost>();
   const attach = (identity: AgentIdentity, key = machineKey(identity)): void => {
     if (machines.has(key)) return;
-    machines.set(key, new PtyHost(identity, (message) => {
-      if (message.type === 'exit' || message.type === 'open-failed') sessions.delete(message.sessionId);
-      post(message);
-    }));
+    machines.set(
+      key,
+      new PtyHost(identity, (message) => {
+        if (message.type === 'exit' || message.type === 'open-failed') sessions.delete(message.sessionId);
+        post(message);
+      }),
+    );
   };
   const identityJson = process.env[AGENT_IDENTITY_ENV];
   const soleMachine = identityJson ? (JSON.parse(identityJson) as AgentIdentity) : undefined;
@@ -53,7 +56,12 @@ function main(): void {
       }
       case 'open': {
         const host = machines.get(message.spec.machine ?? '');
-        if (!host) return post({ type: 'open-failed', sessionId: message.spec.sessionId, message: `machine ${message.spec.machine} is not attached to this agent host` });
+        if (!host)
+          return post({
+            type: 'open-failed',
+            sessionId: message.spec.sessionId,
+            message: `machine ${message.spec.machine} is not attached to this agent host`,
+          });
         sessions.set(message.spec.sessionId, host);
         return host.open(message.spec);
       }

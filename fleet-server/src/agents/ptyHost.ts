@@ -16,7 +16,11 @@ export class PtyHost {
   open(spec: OpenSessionSpec): void {
     const cwd = spec.cwd || os.homedir();
     if (!isDirectory(cwd)) {
-      this.send({ type: 'open-failed', sessionId: spec.sessionId, message: `working directory ${cwd} does not exist on ${this.identity.hostname}` });
+      this.send({
+        type: 'open-failed',
+        sessionId: spec.sessionId,
+        message: `working directory ${cwd} does not exist on ${this.identity.hostname}`,
+      });
       return;
     }
     // --norc/--noprofile keep bash independent of the host's dotfiles (sh reads none without $ENV).

@@ -56,7 +56,9 @@ async function whoami(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
     kind: 'user',
     email: principal.user.email,
     name: principal.user.name,
-    fleets: ctx.directory.membershipsOf(principal.accountId).map(({ fleet, role }) => ({ id: fleet.id, name: fleet.name, role, relay: ctx.relayFor(fleet) })),
+    fleets: ctx.directory
+      .membershipsOf(principal.accountId)
+      .map(({ fleet, role }) => ({ id: fleet.id, name: fleet.name, role, relay: ctx.relayFor(fleet) })),
   };
 }
 
@@ -66,7 +68,9 @@ async function fleets(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
     const fleet = ctx.directory.fleet(principal.key.fleetId);
     return fleet ? [{ id: fleet.id, name: fleet.name, role: API_KEY_ROLE, relay: ctx.relayFor(fleet) }] : [];
   }
-  return ctx.directory.membershipsOf(principal.accountId).map(({ fleet, role }) => ({ id: fleet.id, name: fleet.name, role, relay: ctx.relayFor(fleet) }));
+  return ctx.directory
+    .membershipsOf(principal.accountId)
+    .map(({ fleet, role }) => ({ id: fleet.id, name: fleet.name, role, relay: ctx.relayFor(fleet) }));
 }
 
 async function fleetDetail(ctx: ApiContext, request: ApiRequest): Promise<unknown> {

@@ -24,6 +24,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 export function sendError(res: ServerResponse, error: HttpError): void {
   const headers: Record<string, string> =
-    error.status === 401 ? { 'www-authenticate': `Bearer error="invalid_token", error_description="${error.detail.replace(/"/g, "'")}"` } : {};
+    error.status === 401
+      ? { 'www-authenticate': `Bearer error="invalid_token", error_description="${error.detail.replace(/"/g, "'")}"` }
+      : {};
   sendJson(res, error.status, error.code ? { detail: error.detail, code: error.code } : { detail: error.detail }, headers);
 }

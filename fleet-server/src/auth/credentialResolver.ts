@@ -30,9 +30,15 @@ export class CredentialResolver {
     if (lookup.ok) return { ok: true, principal: { kind: 'api_key', key: lookup.key } };
     switch (lookup.reason) {
       case 'revoked':
-        return fail('key_revoked', `API key revoked: key "${lookup.key?.name}" of fleet ${lookup.key?.fleetId} was revoked; create a new key`);
+        return fail(
+          'key_revoked',
+          `API key revoked: key "${lookup.key?.name}" of fleet ${lookup.key?.fleetId} was revoked; create a new key`,
+        );
       case 'expired':
-        return fail('key_expired', `API key expired: key "${lookup.key?.name}" of fleet ${lookup.key?.fleetId} expired at ${lookup.key?.expiresAt?.toISOString()}`);
+        return fail(
+          'key_expired',
+          `API key expired: key "${lookup.key?.name}" of fleet ${lookup.key?.fleetId} expired at ${lookup.key?.expiresAt?.toISOString()}`,
+        );
       default:
         return fail('unknown_key', 'unknown API key: no fleet has a key with this secret');
     }

@@ -3,9 +3,7 @@ import type { Role } from '../seed/seedTypes';
 import type { Principal } from './principal';
 import { API_KEY_ROLE } from './roles';
 
-export type FleetAccess =
-  | { ok: true; fleet: Fleet; role: Role }
-  | { ok: false; status: 'not_found' | 'forbidden'; detail: string };
+export type FleetAccess = { ok: true; fleet: Fleet; role: Role } | { ok: false; status: 'not_found' | 'forbidden'; detail: string };
 
 /** Whether a principal may act in a fleet, and as what. */
 export function accessFleet(directory: FleetDirectory, principal: Principal, fleetId: string): FleetAccess {

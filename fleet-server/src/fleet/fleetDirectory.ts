@@ -40,7 +40,9 @@ export class FleetDirectory {
   /** Returns the user only when the password matches. */
   verifyPassword(email: string, password: string): SeedUser | undefined {
     const user = this.user(email);
-    const expected = createHash('sha256').update(user?.password ?? '\0no-user').digest();
+    const expected = createHash('sha256')
+      .update(user?.password ?? '\0no-user')
+      .digest();
     const given = createHash('sha256').update(password).digest();
     return timingSafeEqual(expected, given) && user ? user : undefined;
   }

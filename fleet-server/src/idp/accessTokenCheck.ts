@@ -2,8 +2,7 @@ import type Provider from 'oidc-provider';
 import type { OidcMemoryStore } from './memoryAdapter';
 
 export type AccessTokenCheck =
-  | { ok: true; accountId: string; scopes: Set<string>; expiresAt: Date }
-  | { ok: false; reason: 'invalid' | 'expired' | 'revoked' };
+  { ok: true; accountId: string; scopes: Set<string>; expiresAt: Date } | { ok: false; reason: 'invalid' | 'expired' | 'revoked' };
 
 /** Verifies an opaque access token against the provider's own store, enforcing expiry ourselves. */
 export async function checkAccessToken(provider: Provider, store: OidcMemoryStore, token: string): Promise<AccessTokenCheck> {

@@ -11,7 +11,12 @@ function insertIntoForm(form: string, extra: string): string {
   return form.replace(/<\/form>\s*$/, `${extra}\n</form>`);
 }
 
-export async function userCodeInputSource(ctx: KoaContextLike, form: string, _out: unknown, err?: Error & { userCode?: string }): Promise<void> {
+export async function userCodeInputSource(
+  ctx: KoaContextLike,
+  form: string,
+  _out: unknown,
+  err?: Error & { userCode?: string },
+): Promise<void> {
   let message = '<p id="message">Enter the code shown in VS Code.</p>';
   if (err && (err.userCode || err.name === 'NoCodeError')) {
     message = '<p id="error" class="error">That code is not valid or has expired. Check it and try again.</p>';
@@ -49,8 +54,5 @@ ${insertIntoForm(
 }
 
 export async function successSource(ctx: KoaContextLike): Promise<void> {
-  ctx.body = renderPage(
-    'Device connected',
-    '<p id="success">Sign-in complete. You can close this page and return to VS Code.</p>',
-  );
+  ctx.body = renderPage('Device connected', '<p id="success">Sign-in complete. You can close this page and return to VS Code.</p>');
 }

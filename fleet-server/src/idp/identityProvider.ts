@@ -63,7 +63,9 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   provider.on('grant.error', (ctx: any) => {
     if (isRefresh(ctx)) refreshes.refused++;
   });
-  provider.on('server_error', (_ctx: unknown, err: unknown) => options.log(`identity provider error: ${(err as Error)?.stack ?? String(err)}`));
+  provider.on('server_error', (_ctx: unknown, err: unknown) =>
+    options.log(`identity provider error: ${(err as Error)?.stack ?? String(err)}`),
+  );
 
   const providerCallback = provider.callback();
   server.on('request', (req, res) => {

@@ -28,18 +28,37 @@ export async function handleInteraction(
   try {
     details = await provider.interactionDetails(req, res);
   } catch {
-    sendHtml(res, 400, renderPage('Sign-in expired', '<p id="error" class="error">This sign-in step has expired or was already used. Start again from VS Code.</p>'));
+    sendHtml(
+      res,
+      400,
+      renderPage(
+        'Sign-in expired',
+        '<p id="error" class="error">This sign-in step has expired or was already used. Start again from VS Code.</p>',
+      ),
+    );
     return true;
   }
   if (details.uid !== uid) {
-    sendHtml(res, 400, renderPage('Sign-in mismatch', '<p id="error" class="error">This page does not belong to the current sign-in. Start again from VS Code.</p>'));
+    sendHtml(
+      res,
+      400,
+      renderPage(
+        'Sign-in mismatch',
+        '<p id="error" class="error">This page does not belong to the current sign-in. Start again from VS Code.</p>',
+      ),
+    );
     return true;
   }
 
   if (req.method === 'POST' && loginSuffix) {
     const form = await readFormBody(req);
     if (form.has('cancel')) {
-      await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'End-User cancelled the sign-in' }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'End-User cancelled the sign-in' },
+        { mergeWithLastSubmission: false },
+      );
       return true;
     }
     const email = (form.get('email') ?? '').trim();

@@ -57,7 +57,8 @@ export function providerConfiguration({ directory, store, accessTokenTtlSeconds 
       // A public client may revoke the tokens issued to it, and only those.
       revocation: {
         enabled: true,
-        allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId,
+        allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+          token.clientId === client.clientId,
       },
       userinfo: { enabled: true },
     },

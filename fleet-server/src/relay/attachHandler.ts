@@ -86,7 +86,10 @@ class AttachConnection {
     const untrack = this.deps.faults?.track({ principal: ctx.principal, end: (error) => this.fail(error) });
     if (untrack) this.cleanups.push(untrack);
     if (first.payload !== 'register' || !first.register) {
-      throw new RelayError(status.INVALID_ARGUMENT, 'the first ConnectTerminal message must be a RegisterRequest (version ending in "-attach")');
+      throw new RelayError(
+        status.INVALID_ARGUMENT,
+        'the first ConnectTerminal message must be a RegisterRequest (version ending in "-attach")',
+      );
     }
     if (!first.register.version.endsWith(ATTACH_SUFFIX)) {
       throw new RelayError(
@@ -129,7 +132,10 @@ class AttachConnection {
         else this.closeWith(event.end);
       }),
     );
-    const ping = setInterval(() => this.write({ command_id: this.nextCommandId(), ping: { sequence: this.commandCounter } }), PING_INTERVAL_MS);
+    const ping = setInterval(
+      () => this.write({ command_id: this.nextCommandId(), ping: { sequence: this.commandCounter } }),
+      PING_INTERVAL_MS,
+    );
     this.cleanups.push(() => clearInterval(ping));
   }
 
@@ -148,7 +154,10 @@ class AttachConnection {
       this.requireOperator('send input');
       const data = message.output.data;
       if (data.length > MAX_INPUT_BYTES) {
-        throw new RelayError(status.INVALID_ARGUMENT, `input of ${data.length} bytes exceeds the ${MAX_INPUT_BYTES}-byte limit per message; split it`);
+        throw new RelayError(
+          status.INVALID_ARGUMENT,
+          `input of ${data.length} bytes exceeds the ${MAX_INPUT_BYTES}-byte limit per message; split it`,
+        );
       }
       if (session.state !== 'running' || data.length === 0) return;
       this.deps.supervisor.input(session, data);
@@ -167,7 +176,8 @@ class AttachConnection {
       } else if (signal) {
         this.requireOperator('send signals');
         const number = Number(signal[1]);
-        if (number < 1 || number > 64) throw new RelayError(status.INVALID_ARGUMENT, `signal must be a POSIX signal number 1..64, got ${number}`);
+        if (number < 1 || number > 64)
+          throw new RelayError(status.INVALID_ARGUMENT, `signal must be a POSIX signal number 1..64, got ${number}`);
         if (session.state !== 'running') return;
         this.deps.supervisor.signal(session, number);
         this.audit(`session.signal:${number}`);
@@ -184,12 +194,16 @@ class AttachConnection {
   private requireOperator(operation: string): void {
     if (this.canOperate) return;
     const ctx = this.ctx!;
-    throw new RelayError(status.PERMISSION_DENIED, `observer-only: ${ctx.actor} has the ${ctx.role} role in fleet ${ctx.fleet.id} and cannot ${operation}`);
+    throw new RelayError(
+      status.PERMISSION_DENIED,
+      `observer-only: ${ctx.actor} has the ${ctx.role} role in fleet ${ctx.fleet.id} and cannot ${operation}`,
+    );
   }
 
   private audit(action: string): void {
     const { ctx, session } = this;
-    if (ctx && session) this.deps.audit.record(ctx.fleet.id, { actor: ctx.actor, action, target: sessionTarget(session), source_ip: ctx.sourceIp });
+    if (ctx && session)
+      this.deps.audit.record(ctx.fleet.id, { actor: ctx.actor, action, target: sessionTarget(session), source_ip: ctx.sourceIp });
   }
 
   private closeWith(end: SessionEnd): void {

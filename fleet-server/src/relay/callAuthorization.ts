@@ -42,7 +42,10 @@ export async function authorizeCall(deps: RelayDeps, call: AuthorizableCall, pol
 
   const fleetId = singleValue(call.metadata, 'workspace_id')?.trim() || impliedFleet(deps, principal);
   if (!FLEET_ID.test(fleetId)) {
-    throw new RelayError(status.INVALID_ARGUMENT, `malformed workspace_id "${fleetId.slice(0, 80)}": expected a fleet id such as "acme-prod"`);
+    throw new RelayError(
+      status.INVALID_ARGUMENT,
+      `malformed workspace_id "${fleetId.slice(0, 80)}": expected a fleet id such as "acme-prod"`,
+    );
   }
   const access = accessFleet(deps.directory, principal, fleetId);
   if (!access.ok) {
@@ -74,8 +77,14 @@ function impliedFleet(deps: RelayDeps, principal: Principal): string {
   if (principal.kind === 'api_key') return principal.key.fleetId;
   const fleets = deps.directory.membershipsOf(principal.user.email).map((m) => m.fleet.id);
   if (fleets.length === 1) return fleets[0];
-  const which = fleets.length === 0 ? `${principal.user.email} is a member of no fleet` : `${principal.user.email} is a member of ${fleets.length} fleets (${fleets.join(', ')})`;
-  throw new RelayError(status.INVALID_ARGUMENT, `missing workspace_id metadata: ${which}; send workspace_id set to the id of the fleet to act in`);
+  const which =
+    fleets.length === 0
+      ? `${principal.user.email} is a member of no fleet`
+      : `${principal.user.email} is a member of ${fleets.length} fleets (${fleets.join(', ')})`;
+  throw new RelayError(
+    status.INVALID_ARGUMENT,
+    `missing workspace_id metadata: ${which}; send workspace_id set to the id of the fleet to act in`,
+  );
 }
 
 /** The SDK's x-cmdop-agent-id, or this project's older x-agent-id; both at once must agree. */
@@ -83,7 +92,10 @@ function agentRefOf(metadata: Metadata): string {
   const upstream = singleValue(metadata, 'x-cmdop-agent-id')?.trim() ?? '';
   const legacy = singleValue(metadata, 'x-agent-id')?.trim() ?? '';
   if (upstream && legacy && upstream !== legacy) {
-    throw new RelayError(status.INVALID_ARGUMENT, `x-cmdop-agent-id "${upstream.slice(0, 80)}" and x-agent-id "${legacy.slice(0, 80)}" disagree; send one`);
+    throw new RelayError(
+      status.INVALID_ARGUMENT,
+      `x-cmdop-agent-id "${upstream.slice(0, 80)}" and x-agent-id "${legacy.slice(0, 80)}" disagree; send one`,
+    );
   }
   return upstream || legacy;
 }

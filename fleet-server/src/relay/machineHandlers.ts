@@ -39,7 +39,9 @@ function heartbeatAge(machine: Machine): number {
 function sessionInfo(deps: RelayDeps, machine: Machine): SessionInfoItem {
   const shell = deps.agentSessions.current(machine);
   // Extension fields: an upstream relay sends none of them.
-  const extension = deps.upstreamOnly ? {} : { shared: true, shell_started: shell !== undefined, attached_clients: shell?.attachedClients ?? 0 };
+  const extension = deps.upstreamOnly
+    ? {}
+    : { shared: true, shell_started: shell !== undefined, attached_clients: shell?.attachedClients ?? 0 };
   return {
     ...extension,
     session_id: machine.agentSessionId,
@@ -68,7 +70,10 @@ export function machineHandlers(deps: RelayDeps) {
     ListSessions: unary(deps, 'ListSessions', READ, async (ctx, request: ListSessionsRequest) => {
       const statusFilter = request.status_filter.trim().toLowerCase();
       if (statusFilter && statusFilter !== 'connected' && statusFilter !== 'disconnected') {
-        throw new RelayError(status.INVALID_ARGUMENT, `status_filter must be "connected", "disconnected" or empty, got "${request.status_filter}"`);
+        throw new RelayError(
+          status.INVALID_ARGUMENT,
+          `status_filter must be "connected", "disconnected" or empty, got "${request.status_filter}"`,
+        );
       }
       if (request.limit < 0 || request.offset < 0) throw new RelayError(status.INVALID_ARGUMENT, 'limit and offset must not be negative');
       const hostnameFilter = request.hostname_filter.trim().toLowerCase();
@@ -92,14 +97,20 @@ export function machineHandlers(deps: RelayDeps) {
         request.partial_match ? m.hostname.toLowerCase().includes(wanted) : m.hostname.toLowerCase() === wanted,
       );
       if (matches.length === 0) {
-        throw new RelayError(status.NOT_FOUND, `no machine with hostname ${request.partial_match ? 'containing ' : ''}"${request.hostname}" in fleet ${ctx.fleet.id}`);
+        throw new RelayError(
+          status.NOT_FOUND,
+          `no machine with hostname ${request.partial_match ? 'containing ' : ''}"${request.hostname}" in fleet ${ctx.fleet.id}`,
+        );
       }
       if (matches.length > 1) {
         return {
           found: false,
           ambiguous: true,
           matches_count: matches.length,
-          error: `${matches.length} machines match "${request.hostname}" in fleet ${ctx.fleet.id}: ${matches.slice(0, 5).map((m) => m.hostname).join(', ')}; be more specific`,
+          error: `${matches.length} machines match "${request.hostname}" in fleet ${ctx.fleet.id}: ${matches
+            .slice(0, 5)
+            .map((m) => m.hostname)
+            .join(', ')}; be more specific`,
         };
       }
       const [machine] = matches;

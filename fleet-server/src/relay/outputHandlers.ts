@@ -16,9 +16,13 @@ function exitEvent(session: TerminalSession, end: SessionEnd): StreamSessionOutp
 }
 
 function checkOffset(session: TerminalSession, offset: number): void {
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new RelayError(status.INVALID_ARGUMENT, `offset must be a non-negative integer, got ${offset}`);
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new RelayError(status.INVALID_ARGUMENT, `offset must be a non-negative integer, got ${offset}`);
   if (offset > session.output.endOffset) {
-    throw new RelayError(status.OUT_OF_RANGE, `offset ${offset} is beyond the ${session.output.endOffset} bytes session ${session.id} has produced`);
+    throw new RelayError(
+      status.OUT_OF_RANGE,
+      `offset ${offset} is beyond the ${session.output.endOffset} bytes session ${session.id} has produced`,
+    );
   }
 }
 
@@ -26,7 +30,11 @@ function checkOffset(session: TerminalSession, offset: number): void {
  * Replays the buffered output from `offset`, then follows live output. Both
  * happen in one tick, so no byte falls between replay and subscription.
  */
-function streamOutput(session: TerminalSession, offset: number, call: ServerWritableStream<StreamSessionOutputRequest, StreamSessionOutputEvent>): void {
+function streamOutput(
+  session: TerminalSession,
+  offset: number,
+  call: ServerWritableStream<StreamSessionOutputRequest, StreamSessionOutputEvent>,
+): void {
   const write = (event: StreamSessionOutputEvent): void => {
     if (!call.cancelled && !call.destroyed) call.write(event);
   };
@@ -74,7 +82,11 @@ export function outputHandlers(deps: RelayDeps) {
       deps,
       'StreamSessionOutput',
       READ,
-      async (ctx, request: StreamSessionOutputRequest, call: ServerWritableStream<StreamSessionOutputRequest, StreamSessionOutputEvent>) => {
+      async (
+        ctx,
+        request: StreamSessionOutputRequest,
+        call: ServerWritableStream<StreamSessionOutputRequest, StreamSessionOutputEvent>,
+      ) => {
         const session = await findSession(deps, ctx, request.session_id);
         checkOffset(session, request.offset);
         streamOutput(session, request.offset, call);

@@ -51,5 +51,12 @@ export class RelayFaults {
 
 /** Adapts a gRPC server stream: grpc-js turns an 'error' event into the call's final status. */
 export function trackedServerStream(call: ServerWritableStream<unknown, unknown>, principal: Principal): TrackedStream {
-  return { principal, end: (error) => call.emit('error', toServiceError(error, () => undefined, 'stream')) };
+  return {
+    principal,
+    end: (error) =>
+      call.emit(
+        'error',
+        toServiceError(error, () => undefined, 'stream'),
+      ),
+  };
 }

@@ -26,25 +26,33 @@ export function sessionHandlers(deps: RelayDeps) {
         };
 
   return {
-    CreateSession: unary(deps, 'CreateSession', { operation: 'create sessions', mutates: true }, async (ctx, request: CreateSessionRequest) => {
-      if (!ctx.agentRef) {
-        throw new RelayError(status.INVALID_ARGUMENT, 'missing x-cmdop-agent-id metadata: name the machine (machine id, agent session id or hostname)');
-      }
-      const machine = deps.directory.machine(ctx.fleet.id, ctx.agentRef);
-      if (!machine) throw new RelayError(status.NOT_FOUND, `no machine "${ctx.agentRef}" in fleet ${ctx.fleet.id} (x-cmdop-agent-id)`);
-      // An upstream relay does not know field 1001: it opens an interactive shell whatever the command says.
-      const sessionRequest = sessionRequestFrom(deps.upstreamOnly ? { ...request, command: '' } : request, ctx.actor);
-      if (!machine.isOnline) throw machineOffline(machine);
-      let session: TerminalSession;
-      try {
-        session = await deps.supervisor.openSession(machine, sessionRequest);
-      } catch (err) {
-        if (err instanceof MachineOfflineError) throw machineOffline(machine);
-        throw new RelayError(status.FAILED_PRECONDITION, `could not start a session on ${machine.hostname}: ${(err as Error).message}`);
-      }
-      audit(ctx, 'session.create', session);
-      return { success: true, session_id: session.id, error: '' };
-    }),
+    CreateSession: unary(
+      deps,
+      'CreateSession',
+      { operation: 'create sessions', mutates: true },
+      async (ctx, request: CreateSessionRequest) => {
+        if (!ctx.agentRef) {
+          throw new RelayError(
+            status.INVALID_ARGUMENT,
+            'missing x-cmdop-agent-id metadata: name the machine (machine id, agent session id or hostname)',
+          );
+        }
+        const machine = deps.directory.machine(ctx.fleet.id, ctx.agentRef);
+        if (!machine) throw new RelayError(status.NOT_FOUND, `no machine "${ctx.agentRef}" in fleet ${ctx.fleet.id} (x-cmdop-agent-id)`);
+        // An upstream relay does not know field 1001: it opens an interactive shell whatever the command says.
+        const sessionRequest = sessionRequestFrom(deps.upstreamOnly ? { ...request, command: '' } : request, ctx.actor);
+        if (!machine.isOnline) throw machineOffline(machine);
+        let session: TerminalSession;
+        try {
+          session = await deps.supervisor.openSession(machine, sessionRequest);
+        } catch (err) {
+          if (err instanceof MachineOfflineError) throw machineOffline(machine);
+          throw new RelayError(status.FAILED_PRECONDITION, `could not start a session on ${machine.hostname}: ${(err as Error).message}`);
+        }
+        audit(ctx, 'session.create', session);
+        return { success: true, session_id: session.id, error: '' };
+      },
+    ),
 
     CloseSession: unary(deps, 'CloseSession', { operation: 'close sessions', mutates: true }, async (ctx, request: CloseSessionRequest) => {
       const id = requestedSessionId(ctx, request.session_id);
@@ -59,33 +67,38 @@ export function sessionHandlers(deps: RelayDeps) {
       return { success: true, error: '' };
     }),
 
-    GetSessionStatus: unary(deps, 'GetSessionStatus', { operation: 'look at sessions', mutates: false }, async (ctx, request: SessionIdRequest) => {
-      const id = requestedSessionId(ctx, request.session_id);
-      const machine = agentSessionMachine(ctx, id);
-      if (machine) {
-        const shell = deps.agentSessions.current(machine);
-        return {
-          exists: true,
-          status: machine.isOnline ? 'CONNECTED' : 'DISCONNECTED',
-          agent_hostname: machine.hostname,
-          connected_at: toTimestamp(machine.connectedAt),
-          last_heartbeat_at: toTimestamp(machine.lastSeenAt),
-          commands_count: shell?.inputCount ?? 0,
-        };
-      }
-      const session = deps.registry.get(id);
-      if (session && session.fleetId === ctx.fleet.id) {
-        return {
-          exists: true,
-          status: session.state === 'ended' ? 'DISCONNECTED' : 'CONNECTED',
-          agent_hostname: session.machine.hostname,
-          connected_at: toTimestamp(session.createdAt),
-          last_heartbeat_at: toTimestamp(session.machine.lastSeenAt),
-          commands_count: session.inputCount,
-          ...endFields(session),
-        };
-      }
-      return { exists: false, status: 'SESSION_STATUS_UNSPECIFIED' };
-    }),
+    GetSessionStatus: unary(
+      deps,
+      'GetSessionStatus',
+      { operation: 'look at sessions', mutates: false },
+      async (ctx, request: SessionIdRequest) => {
+        const id = requestedSessionId(ctx, request.session_id);
+        const machine = agentSessionMachine(ctx, id);
+        if (machine) {
+          const shell = deps.agentSessions.current(machine);
+          return {
+            exists: true,
+            status: machine.isOnline ? 'CONNECTED' : 'DISCONNECTED',
+            agent_hostname: machine.hostname,
+            connected_at: toTimestamp(machine.connectedAt),
+            last_heartbeat_at: toTimestamp(machine.lastSeenAt),
+            commands_count: shell?.inputCount ?? 0,
+          };
+        }
+        const session = deps.registry.get(id);
+        if (session && session.fleetId === ctx.fleet.id) {
+          return {
+            exists: true,
+            status: session.state === 'ended' ? 'DISCONNECTED' : 'CONNECTED',
+            agent_hostname: session.machine.hostname,
+            connected_at: toTimestamp(session.createdAt),
+            last_heartbeat_at: toTimestamp(session.machine.lastSeenAt),
+            commands_count: session.inputCount,
+            ...endFields(session),
+          };
+        }
+        return { exists: false, status: 'SESSION_STATUS_UNSPECIFIED' };
+      },
+    ),
   };
 }

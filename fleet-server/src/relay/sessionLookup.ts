@@ -9,12 +9,16 @@ import { RelayError } from './relayError';
 /** The body's session_id, or x-cmdop-agent-id as the SDK sends it when the body has none. */
 export function requestedSessionId(ctx: CallContext, bodySessionId: string): string {
   const id = (bodySessionId || ctx.agentRef).trim();
-  if (!id) throw new RelayError(status.INVALID_ARGUMENT, 'session_id is required (from CreateSession, ListSessions or GetSessionByHostname)');
+  if (!id)
+    throw new RelayError(status.INVALID_ARGUMENT, 'session_id is required (from CreateSession, ListSessions or GetSessionByHostname)');
   return id;
 }
 
 export function machineOffline(machine: Machine): RelayError {
-  return new RelayError(status.UNAVAILABLE, `machine ${machine.hostname} in fleet ${machine.fleetId} is offline (no agent connected); try again when it is back`);
+  return new RelayError(
+    status.UNAVAILABLE,
+    `machine ${machine.hostname} in fleet ${machine.fleetId} is offline (no agent connected); try again when it is back`,
+  );
 }
 
 /** The machine whose long-lived agent session has this id, in the caller's fleet only. */
@@ -36,7 +40,10 @@ export async function findSession(deps: RelayDeps, ctx: CallContext, bodySession
       return await deps.agentSessions.shell(machine);
     } catch (err) {
       if (err instanceof MachineOfflineError) throw machineOffline(machine);
-      throw new RelayError(status.FAILED_PRECONDITION, `could not start the shell of ${machine.hostname}'s agent session: ${(err as Error).message}`);
+      throw new RelayError(
+        status.FAILED_PRECONDITION,
+        `could not start the shell of ${machine.hostname}'s agent session: ${(err as Error).message}`,
+      );
     }
   }
   const session = deps.registry.get(id);

@@ -37,7 +37,8 @@ export function sessionRequestFrom(request: CreateSessionRequest, actor: string)
   if (entries.length > MAX_ENV_ENTRIES) throw new RelayError(status.INVALID_ARGUMENT, `at most ${MAX_ENV_ENTRIES} environment variables`);
   for (const [name, value] of entries) {
     if (!ENV_NAME.test(name)) throw new RelayError(status.INVALID_ARGUMENT, `invalid environment variable name "${name}"`);
-    if (value.length > MAX_ENV_VALUE) throw new RelayError(status.INVALID_ARGUMENT, `environment variable ${name} exceeds ${MAX_ENV_VALUE} characters`);
+    if (value.length > MAX_ENV_VALUE)
+      throw new RelayError(status.INVALID_ARGUMENT, `environment variable ${name} exceeds ${MAX_ENV_VALUE} characters`);
   }
   const cwd = (config?.working_directory ?? '').trim();
   if (cwd && !cwd.startsWith('/')) throw new RelayError(status.INVALID_ARGUMENT, `working_directory must be absolute, got "${cwd}"`);

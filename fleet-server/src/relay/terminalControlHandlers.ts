@@ -12,11 +12,19 @@ export function terminalControlHandlers(deps: RelayDeps) {
   return {
     SendInput: unary(deps, 'SendInput', { operation: 'send input', mutates: true }, async (ctx, request: SendInputRequest) => {
       if (request.data.length > MAX_INPUT_BYTES) {
-        throw new RelayError(status.INVALID_ARGUMENT, `input of ${request.data.length} bytes exceeds the ${MAX_INPUT_BYTES}-byte limit per SendInput; split it`);
+        throw new RelayError(
+          status.INVALID_ARGUMENT,
+          `input of ${request.data.length} bytes exceeds the ${MAX_INPUT_BYTES}-byte limit per SendInput; split it`,
+        );
       }
       const session = await findRunningSession(deps, ctx, request.session_id);
       deps.supervisor.input(session, request.data);
-      deps.audit.record(ctx.fleet.id, { actor: ctx.actor, action: 'session.input', target: sessionTarget(session), source_ip: ctx.sourceIp });
+      deps.audit.record(ctx.fleet.id, {
+        actor: ctx.actor,
+        action: 'session.input',
+        target: sessionTarget(session),
+        source_ip: ctx.sourceIp,
+      });
       return OK;
     }),
 
@@ -28,11 +36,19 @@ export function terminalControlHandlers(deps: RelayDeps) {
 
     SendSignal: unary(deps, 'SendSignal', { operation: 'send signals', mutates: true }, async (ctx, request: SendSignalRequest) => {
       if (!Number.isInteger(request.signal) || request.signal < 1 || request.signal > 64) {
-        throw new RelayError(status.INVALID_ARGUMENT, `signal must be a POSIX signal number 1..64 (2 SIGINT, 15 SIGTERM, 9 SIGKILL), got ${request.signal}`);
+        throw new RelayError(
+          status.INVALID_ARGUMENT,
+          `signal must be a POSIX signal number 1..64 (2 SIGINT, 15 SIGTERM, 9 SIGKILL), got ${request.signal}`,
+        );
       }
       const session = await findRunningSession(deps, ctx, request.session_id);
       deps.supervisor.signal(session, request.signal);
-      deps.audit.record(ctx.fleet.id, { actor: ctx.actor, action: `session.signal:${request.signal}`, target: sessionTarget(session), source_ip: ctx.sourceIp });
+      deps.audit.record(ctx.fleet.id, {
+        actor: ctx.actor,
+        action: `session.signal:${request.signal}`,
+        target: sessionTarget(session),
+        source_ip: ctx.sourceIp,
+      });
       return OK;
     }),
   };

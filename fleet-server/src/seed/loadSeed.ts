@@ -61,10 +61,23 @@ export function withScaleFleet(seed: Seed, listedCount: number, onlineCount = 0,
     members: seed.users.some((u) => u.email === memberEmail) ? [{ email: memberEmail, role: 'Member' }] : [],
     machines: Array.from({ length: machineCount }, (_, i) => {
       const hostname = `node-${String(i + 1).padStart(width, '0')}`;
-      return { hostname, name: hostname, os: i % 10 === 9 ? 'macos' : 'linux', online: i < onlineCount, last_seen: '2025-01-01T00:00:00.000Z' };
+      return {
+        hostname,
+        name: hostname,
+        os: i % 10 === 9 ? 'macos' : 'linux',
+        online: i < onlineCount,
+        last_seen: '2025-01-01T00:00:00.000Z',
+      };
     }),
     // A key for scripts and benchmarks (a fresh secret each start: read it from server.seed).
-    api_keys: [{ name: 'scale-ci', secret: `cmdop_${randomBytes(24).toString('base64url')}`, created_at: '2025-01-01T00:00:00.000Z', expires_at: null }],
+    api_keys: [
+      {
+        name: 'scale-ci',
+        secret: `cmdop_${randomBytes(24).toString('base64url')}`,
+        created_at: '2025-01-01T00:00:00.000Z',
+        expires_at: null,
+      },
+    ],
   };
   return { ...seed, fleets: [...seed.fleets.filter((f) => f.id !== SCALE_FLEET_ID), fleet] };
 }

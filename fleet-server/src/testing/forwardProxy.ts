@@ -27,7 +27,9 @@ function resolve(host: string): string {
 
 export async function startRecordingProxy(options: { credentials?: { user: string; password: string } } = {}): Promise<RecordingProxy> {
   const seen: SeenRequest[] = [];
-  const expected = options.credentials ? `Basic ${Buffer.from(`${options.credentials.user}:${options.credentials.password}`).toString('base64')}` : undefined;
+  const expected = options.credentials
+    ? `Basic ${Buffer.from(`${options.credentials.user}:${options.credentials.password}`).toString('base64')}`
+    : undefined;
   const authorized = (headers: IncomingHttpHeaders) => !expected || headers['proxy-authorization'] === expected;
   const sockets = new Set<Socket>();
 
@@ -40,10 +42,13 @@ export async function startRecordingProxy(options: { credentials?: { user: strin
     const target = new URL(req.url ?? '');
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
-    const upstream = httpRequest({ host: resolve(target.hostname), port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: resolve(target.hostname), port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
@@ -71,7 +76,15 @@ export async function startRecordingProxy(options: { credentials?: { user: strin
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
-    transcript: () => seen.map((r) => `${r.line}\n${Object.entries(r.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n')}`).join('\n\n'),
+    transcript: () =>
+      seen
+        .map(
+          (r) =>
+            `${r.line}\n${Object.entries(r.headers)
+              .map(([k, v]) => `${k}: ${String(v)}`)
+              .join('\n')}`,
+        )
+        .join('\n\n'),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       server.closeAllConnections();

@@ -87,7 +87,8 @@ export class FanOut {
     this.command = options.command;
     this.queue = [...options.targets];
     this.total = options.targets.length + (options.skipped?.length ?? 0);
-    for (const s of options.skipped ?? []) this.results.push({ hostname: s.hostname, outcome: 'skipped', durationMs: 0, output: '', truncated: false, detail: s.reason });
+    for (const s of options.skipped ?? [])
+      this.results.push({ hostname: s.hostname, outcome: 'skipped', durationMs: 0, output: '', truncated: false, detail: s.reason });
     const width = Math.max(1, Math.floor(options.concurrency) || 1);
     this.done = Promise.all(Array.from({ length: Math.min(width, this.queue.length) }, () => this.worker())).then(() => this.results);
   }
@@ -106,7 +107,17 @@ export class FanOut {
   }
 
   counts(): FanOutCounts {
-    const c: FanOutCounts = { ok: 0, failed: 0, timeout: 0, cancelled: 0, error: 0, skipped: 0, running: this.inFlight.size, pending: this.queue.length, total: this.total };
+    const c: FanOutCounts = {
+      ok: 0,
+      failed: 0,
+      timeout: 0,
+      cancelled: 0,
+      error: 0,
+      skipped: 0,
+      running: this.inFlight.size,
+      pending: this.queue.length,
+      total: this.total,
+    };
     for (const r of this.results) c[r.outcome] += 1;
     return c;
   }
@@ -115,7 +126,8 @@ export class FanOut {
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    for (const hostname of this.queue.splice(0)) this.record({ hostname, outcome: 'cancelled', durationMs: 0, output: '', truncated: false, detail: 'cancelled before it started' });
+    for (const hostname of this.queue.splice(0))
+      this.record({ hostname, outcome: 'cancelled', durationMs: 0, output: '', truncated: false, detail: 'cancelled before it started' });
     for (const controller of this.inFlight.values()) controller.abort(new Error('cancelled'));
   }
 
@@ -147,7 +159,11 @@ export class FanOut {
       const running = runner.run(hostname, command, { signal: controller.signal, onOutput: (data) => output.append(data) });
       const exit = await this.untilSettledOrGivenUp(running, controller.signal);
       if (exit === undefined || controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
-      settled = result(exit.exitCode === 0 && !exit.signal ? 'ok' : 'failed', { exitCode: exit.exitCode, signal: exit.signal || undefined, detail: exit.reason });
+      settled = result(exit.exitCode === 0 && !exit.signal ? 'ok' : 'failed', {
+        exitCode: exit.exitCode,
+        signal: exit.signal || undefined,
+        detail: exit.reason,
+      });
     } catch (err) {
       if (timedOut) settled = result('timeout', { detail: `no exit within ${formatMs(timeoutMs)}; session closed` });
       else if (this.cancelled) settled = result('cancelled', { detail: 'cancelled while running; session closed' });

@@ -29,7 +29,8 @@ export function groupOutputs(results: MachineResult[]): Grouping {
   const groups = [...byText.values()];
   for (const g of groups) g.hostnames.sort(compareHostnames);
   groups.sort((a, b) => b.hostnames.length - a.hostnames.length || compareHostnames(a.hostnames[0], b.hostnames[0]));
-  const majority = groups[0] && groups[0].hostnames.length >= 2 && groups[0].hostnames.length > (groups[1]?.hostnames.length ?? 0) ? groups[0] : undefined;
+  const majority =
+    groups[0] && groups[0].hostnames.length >= 2 && groups[0].hostnames.length > (groups[1]?.hostnames.length ?? 0) ? groups[0] : undefined;
   return { groups, majority };
 }
 

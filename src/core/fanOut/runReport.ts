@@ -57,7 +57,15 @@ export function runAsMarkdown(run: RunSummary): string {
     return line.length > 80 ? `${line.slice(0, 79)}…` : line;
   };
   const rows = failuresFirst(run.results).map(
-    (r) => `| ${cell(r.hostname)} | ${r.outcome} | ${r.exitCode ?? ''} | ${Math.round(r.durationMs)} ms | ${cell(r.detail ?? firstLine(r.output))} |`,
+    (r) =>
+      `| ${cell(r.hostname)} | ${r.outcome} | ${r.exitCode ?? ''} | ${Math.round(r.durationMs)} ms | ${cell(r.detail ?? firstLine(r.output))} |`,
   );
-  return [`**\`${run.command}\`** on ${run.fleet}, ${run.startedAt}`, '', '| machine | outcome | exit | duration | output / detail |', '|---|---|---|---|---|', ...rows, ''].join('\n');
+  return [
+    `**\`${run.command}\`** on ${run.fleet}, ${run.startedAt}`,
+    '',
+    '| machine | outcome | exit | duration | output / detail |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
 }

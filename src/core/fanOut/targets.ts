@@ -1,5 +1,5 @@
-import type { Credential } from '../credential';
-import type { FleetApi, Machine } from '../fleetApi';
+import type { Credential } from '../credentials/credential';
+import type { FleetApi, Machine } from '../fleet/fleetApi';
 import { compareHostnames } from './grouping';
 
 const PAGE = 200;

@@ -23,11 +23,12 @@ export function keepSessionFresh(keeper: TokenKeeper, random: () => number = Mat
     timer = setTimeout(refreshNow, Math.min(due + spread, MAX_TIMER_MS));
     timer.unref?.();
   };
-  const wake = setInterval(async () => {
+  const checkOverslept = async () => {
     const session = await keeper.peek();
     // Past the refresh point by more than the spread: the timer slept through it.
     if (session && keeper.msPastRefresh(session) > MAX_SPREAD_MS) refreshNow();
-  }, WAKE_CHECK_MS);
+  };
+  const wake = setInterval(() => void checkOverslept().catch(() => undefined), WAKE_CHECK_MS);
   wake.unref?.();
   const subscription = keeper.onDidChange(() => void schedule());
   void schedule();

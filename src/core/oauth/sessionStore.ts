@@ -1,4 +1,4 @@
-import type { SecretStore } from '../storage';
+import type { SecretStore } from '../windows/storage';
 import type { OAuthSession } from './tokens';
 
 /** Who is refreshing the session right now; shared by every window through SecretStorage. Holds no secret. */

@@ -153,8 +153,9 @@ export class TokenKeeper {
 
   /** Reads SecretStorage again and tells listeners if another window signed in, refreshed or signed out. */
   reload(): Promise<void> {
+    // Awaits the adoption too, so a caller of reload() sees listeners told before it goes on.
     this.reloading = this.reloading.then(async () => {
-      this.adopt(await this.options.store.load());
+      await this.adopt(await this.options.store.load());
     });
     return this.reloading;
   }

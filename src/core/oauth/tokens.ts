@@ -42,9 +42,9 @@ export function fleetsFromClaims(claims: Record<string, unknown> | undefined): F
 
 export function sessionFromTokens(tokens: TokenResponse, now: number, previous?: OAuthSession): OAuthSession {
   const claims = tokens.claims;
-  const subject = typeof claims?.sub === 'string' ? claims.sub : previous?.account.id ?? 'unknown';
-  const label = typeof claims?.email === 'string' ? claims.email : previous?.account.label ?? subject;
-  const fleets = claims ? fleetsFromClaims(claims) : previous?.fleets ?? [];
+  const subject = typeof claims?.sub === 'string' ? claims.sub : (previous?.account.id ?? 'unknown');
+  const label = typeof claims?.email === 'string' ? claims.email : (previous?.account.label ?? subject);
+  const fleets = claims ? fleetsFromClaims(claims) : (previous?.fleets ?? []);
   return {
     id: previous?.id ?? `${subject}-${now.toString(36)}`,
     account: { id: subject, label },
@@ -53,6 +53,6 @@ export function sessionFromTokens(tokens: TokenResponse, now: number, previous?:
     refreshToken: tokens.refreshToken ?? previous?.refreshToken,
     expiresAt: now + (tokens.expiresInSeconds ?? 3600) * 1000,
     scopes: previous?.scopes ?? [],
-    fleets: fleets.length > 0 ? fleets : previous?.fleets ?? [],
+    fleets: fleets.length > 0 ? fleets : (previous?.fleets ?? []),
   };
 }

@@ -63,7 +63,11 @@ export class AttachedSession implements RemoteSession {
   ) {}
 
   /** Attaches and resolves once the relay has accepted (StartSessionCommand), or rejects with its refusal. */
-  static async connect(client: RelayClient, sessionId: string, options: { cols: number; rows: number; owned: boolean }): Promise<AttachedSession> {
+  static async connect(
+    client: RelayClient,
+    sessionId: string,
+    options: { cols: number; rows: number; owned: boolean },
+  ): Promise<AttachedSession> {
     const session = new AttachedSession(client, sessionId, { cols: options.cols, rows: options.rows }, options.owned);
     await session.attach();
     return session;

@@ -46,7 +46,9 @@ export async function runCommand(client: RelayClient, hostname: string, command:
       }),
     ];
     const onAbort = () => {
-      void session.close(`cancelled: ${(io.signal?.reason as Error)?.message ?? 'by user'}`).finally(() => finish(() => reject(io.signal?.reason)));
+      void session
+        .close(`cancelled: ${(io.signal?.reason as Error)?.message ?? 'by user'}`)
+        .finally(() => finish(() => reject(io.signal?.reason)));
     };
     io.signal?.addEventListener('abort', onAbort, { once: true });
     const finish = (settle: () => void) => {

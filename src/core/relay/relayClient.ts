@@ -1,9 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import { join } from 'node:path';
-import type { Credential } from '../credential';
+import type { Credential } from '../credentials/credential';
 import { CrossFleetCredentialError } from '../errors';
 import { isLoopback } from '../oauth/oidcClient';
-import type { RequestLogger } from '../requestLog';
+import type { RequestLogger } from '../network/requestLog';
 import { relayError } from './relayErrors';
 import { loggingInterceptor } from './relayLogging';
 
@@ -69,10 +69,11 @@ export interface RelayCapabilities {
 }
 
 type Unary = (req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: any) => void) => void;
-type ServiceClient = grpc.Client & Record<string, Unary> & {
-  StreamSessionOutput(req: object, md: grpc.Metadata): grpc.ClientReadableStream<OutputEvent>;
-  ConnectTerminal(md: grpc.Metadata): AttachStream;
-};
+type ServiceClient = grpc.Client &
+  Record<string, Unary> & {
+    StreamSessionOutput(req: object, md: grpc.Metadata): grpc.ClientReadableStream<OutputEvent>;
+    ConnectTerminal(md: grpc.Metadata): AttachStream;
+  };
 
 /** gRPC UNIMPLEMENTED: the relay has no such method. */
 const UNIMPLEMENTED = 12;
@@ -92,14 +93,18 @@ function runtime(): typeof import('./grpcRuntime') {
 
 /** Where the .proto sits: next to the bundle in the package, next to this file in the source tree. */
 export function protoPath(): string {
-  return __filename.endsWith('extension.js') ? join(__dirname, 'cmdop_terminal.proto') : join(__dirname, '..', '..', 'relay', 'cmdop_terminal.proto');
+  return __filename.endsWith('extension.js')
+    ? join(__dirname, 'cmdop_terminal.proto')
+    : join(__dirname, '..', '..', 'relay', 'cmdop_terminal.proto');
 }
 
 function loadService(): grpc.ServiceClientConstructor {
   if (!serviceCtor) {
     const { grpc, protoLoader } = runtime();
     const definition = protoLoader.loadSync(protoPath(), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-    const pkg = grpc.loadPackageDefinition(definition) as unknown as { terminal: { TerminalStreamingService: grpc.ServiceClientConstructor } };
+    const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+      terminal: { TerminalStreamingService: grpc.ServiceClientConstructor };
+    };
     serviceCtor = pkg.terminal.TerminalStreamingService;
   }
   return serviceCtor;
@@ -122,7 +127,11 @@ export class RelayClient {
     const host = target.address.replace(/:\d+$/, '');
     const { grpc } = runtime();
     const ca = target.tls?.ca;
-    const channel = ca ? grpc.credentials.createSsl(Buffer.from(ca)) : isLoopback(host) ? grpc.credentials.createInsecure() : grpc.credentials.createSsl();
+    const channel = ca
+      ? grpc.credentials.createSsl(Buffer.from(ca))
+      : isLoopback(host)
+        ? grpc.credentials.createInsecure()
+        : grpc.credentials.createSsl();
     const Ctor = loadService();
     this.client = new Ctor(target.address, channel, {
       'grpc.max_receive_message_length': 16 * 1024 * 1024,
@@ -203,7 +212,11 @@ export class RelayClient {
   async createSession(hostname: string, options: { command?: string; cols: number; rows: number }): Promise<string> {
     const res = await this.unary<{ session_id: string }>(
       'CreateSession',
-      { name: options.command ? 'vscode-exec' : 'vscode-shell', config: { size: { cols: options.cols, rows: options.rows } }, command: options.command ?? '' },
+      {
+        name: options.command ? 'vscode-exec' : 'vscode-shell',
+        config: { size: { cols: options.cols, rows: options.rows } },
+        command: options.command ?? '',
+      },
       hostname,
     );
     return res.session_id;

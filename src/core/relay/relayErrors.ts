@@ -1,10 +1,19 @@
-import { describeSource } from '../credential';
-import { TlsError, tlsAdvice, tlsProblemOf } from '../tls';
+import { describeSource } from '../credentials/credential';
+import { TlsError, tlsAdvice, tlsProblemOf } from '../network/tls';
 import { CmdopError, CredentialRefusedError } from '../errors';
 import type { RelayTarget } from './relayClient';
 
 /** gRPC status codes used here (numbers fixed by the gRPC spec), kept local so this file does not load gRPC. */
-export const Status = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+export const Status = {
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
 
 export class RelayCallError extends CmdopError {
   constructor(
@@ -24,7 +33,10 @@ export function relayError(err: unknown, target: RelayTarget): Error {
   const tlsProblem = e.code === Status.UNAVAILABLE ? tlsProblemOf(err) : undefined;
   if (tlsProblem) {
     const setting = target.tls?.caSetting ?? 'cmdop.endpoints.<mode>.caFile';
-    return new TlsError(tlsProblem, `${tlsAdvice(tlsProblem, `relay ${target.address}`, setting, target.tls?.ca !== undefined)} (fleet "${target.fleetName}")`);
+    return new TlsError(
+      tlsProblem,
+      `${tlsAdvice(tlsProblem, `relay ${target.address}`, setting, target.tls?.ca !== undefined)} (fleet "${target.fleetName}")`,
+    );
   }
   switch (e.code) {
     case Status.UNAUTHENTICATED:

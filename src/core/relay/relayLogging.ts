@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
-import { redactHeaders, redactText } from '../redact';
-import { elapsedMs, type RequestLogger } from '../requestLog';
+import { redactHeaders, redactText } from '../network/redact';
+import { elapsedMs, type RequestLogger } from '../network/requestLog';
 
 /**
  * A grpc-js client interceptor that logs every relay call: one debug line with the RPC, status and duration;
@@ -15,7 +15,9 @@ export function loggingInterceptor(grpcModule: typeof grpc, log: RequestLogger):
     let received = 0;
     return new grpcModule.InterceptingCall(nextCall(options), {
       start(metadata, _listener, next) {
-        log.trace(`gRPC ${rpc} start, metadata ${JSON.stringify(redactHeaders(Object.entries(metadata.getMap()).map(([k, v]) => [k, String(v)])))}`);
+        log.trace(
+          `gRPC ${rpc} start, metadata ${JSON.stringify(redactHeaders(Object.entries(metadata.getMap()).map(([k, v]) => [k, String(v)])))}`,
+        );
         next(metadata, {
           onReceiveMessage(message, nextMessage) {
             received++;

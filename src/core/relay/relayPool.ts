@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Emitter } from '../emitter';
-import type { RequestLogger } from '../requestLog';
+import type { RequestLogger } from '../network/requestLog';
 import { RelayClient, type RelayTarget, type RelayTls } from './relayClient';
 
 /**
@@ -25,7 +25,10 @@ export class RelayPool {
 
   get(target: RelayTarget): RelayClient {
     const { credential } = target;
-    const who = credential.kind === 'oauth' ? `oauth:${credential.account}` : createHash('sha256').update(credential.secret).digest('hex').slice(0, 16);
+    const who =
+      credential.kind === 'oauth'
+        ? `oauth:${credential.account}`
+        : createHash('sha256').update(credential.secret).digest('hex').slice(0, 16);
     const key = `${target.fleetId}|${target.address}|${who}`;
     let client = this.clients.get(key);
     if (!client) {

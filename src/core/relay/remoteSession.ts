@@ -54,7 +54,11 @@ export const RemoteSession = {
    * its output from the first byte the relay still holds, then live — StreamSessionOutput from offset 0
    * where the relay has it, ConnectTerminal attach otherwise. close() detaches and leaves the session running.
    */
-  async attach(client: RelayClient, sessionId: string, options: { cols: number; rows: number } = { cols: 80, rows: 24 }): Promise<RemoteSession> {
+  async attach(
+    client: RelayClient,
+    sessionId: string,
+    options: { cols: number; rows: number } = { cols: 80, rows: 24 },
+  ): Promise<RemoteSession> {
     const { extensions } = await client.capabilities();
     if (!extensions) return AttachedSession.connect(client, sessionId, { ...options, owned: false });
     const session = new StreamedSession(client, sessionId, false);

@@ -1,7 +1,7 @@
 // Answers the runbook language server's fleet questions from the extension's authenticated client: one
 // server-side search per hostname or glob (never a full listing of a large fleet), in-flight requests shared,
 // answers cached for a short while, and presence re-checked only for the machines a runbook asked about.
-import type { Machine, MachinePage } from '../fleetApi';
+import type { Machine, MachinePage } from '../fleet/fleetApi';
 import {
   FLEETS_REQUEST,
   GLOBS_REQUEST,
@@ -37,7 +37,13 @@ export interface FleetFactsOptions {
 
 const PARALLEL_SEARCHES = 4;
 
-export const toFact = (m: Machine): MachineFact => ({ hostname: m.hostname, name: m.name, os: m.os, online: m.is_online, lastSeen: m.last_seen });
+export const toFact = (m: Machine): MachineFact => ({
+  hostname: m.hostname,
+  name: m.name,
+  os: m.os,
+  online: m.is_online,
+  lastSeen: m.last_seen,
+});
 
 /** The extension's answer to each `cmdop/*` request of the runbook server, by method name. */
 export function factRequestHandlers(facts: () => FleetFacts): Record<string, (params: any) => Promise<unknown>> {

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { looksLikeApiKey } from '../../core/credential';
+import { looksLikeApiKey } from '../../core/credentials/credential';
 import { CredentialRefusedError } from '../../core/errors';
-import type { FleetContext } from '../../core/fleetContext';
-import type { FleetKeyStore } from '../../core/fleetKeys';
+import type { FleetContext } from '../../core/fleet/fleetContext';
+import type { FleetKeyStore } from '../../core/credentials/fleetKeys';
 
 export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Promise<void> {
   const secret = await vscode.window.showInputBox({
     title: 'CMDOP: Add Fleet API Key',
-    prompt: 'Paste a fleet API key (from the fleet settings in the CMDOP cabinet). It is kept in VS Code\'s secret storage only.',
+    prompt: "Paste a fleet API key (from the fleet settings in the CMDOP cabinet). It is kept in VS Code's secret storage only.",
     placeHolder: 'cmdop_…',
     password: true,
     ignoreFocusOut: true,
@@ -32,7 +32,16 @@ export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Pro
     );
     if (replace !== 'Replace') return;
   }
-  await keys.save({ fleetId: learned.fleet.id, fleetName: learned.fleet.name, keyName: learned.keyName, relay: learned.fleet.relay, addedAt: new Date().toISOString() }, key);
+  await keys.save(
+    {
+      fleetId: learned.fleet.id,
+      fleetName: learned.fleet.name,
+      keyName: learned.keyName,
+      relay: learned.fleet.relay,
+      addedAt: new Date().toISOString(),
+    },
+    key,
+  );
   await context.setActiveFleet(learned.fleet.id);
   const expiry = learned.expiresAt ? `It expires ${new Date(learned.expiresAt).toLocaleDateString()}.` : '';
   void vscode.window.showInformationMessage(`CMDOP: Stored key "${learned.keyName}" for fleet "${learned.fleet.name}". ${expiry}`.trim());
@@ -65,7 +74,7 @@ export async function removeApiKey(context: FleetContext, keys: FleetKeyStore): 
     Promise.all(
       stored.map(async (k) => ({ label: k.fleetName, description: k.keyName, detail: await describe(k.fleetId), fleetId: k.fleetId })),
     ),
-    { title: 'CMDOP: Remove Fleet API Key', placeHolder: 'Which fleet\'s key should be removed from this machine?' },
+    { title: 'CMDOP: Remove Fleet API Key', placeHolder: "Which fleet's key should be removed from this machine?" },
   );
   if (!picked) return;
   const sure = await vscode.window.showWarningMessage(

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { CommandHistory } from '../../core/commandHistory';
+import type { CommandHistory } from '../../core/fanOut/commandHistory';
 import { CmdopError } from '../../core/errors';
-import type { FleetInfo } from '../../core/fleetApi';
+import type { FleetInfo } from '../../core/fleet/fleetApi';
 import type { MachineResult } from '../../core/fanOut/fanOut';
 import { hostMatcher } from '../../core/fanOut/hostGlob';
 import { listAllMachines } from '../../core/fanOut/targets';
@@ -20,14 +20,22 @@ type FleetNode = Extract<TreeNode, { kind: 'fleet' }>;
 export async function runOnSelection(deps: FanOutCommandDeps, nodes: TreeNode[]): Promise<void> {
   const machines = nodes.filter((n): n is MachineNode => n.kind === 'machine');
   const fleetIds = new Set(machines.map((m) => m.fleet.id));
-  if (fleetIds.size > 1) throw new CmdopError('The selected machines belong to different fleets: select machines of one fleet to run a command on them together.');
+  if (fleetIds.size > 1)
+    throw new CmdopError(
+      'The selected machines belong to different fleets: select machines of one fleet to run a command on them together.',
+    );
   if (machines.length === 0) return;
   const fleet = machines[0].fleet;
   refuseGuests(fleet);
   const command = await askCommand(deps.commands, `Run Command on ${machines.length} machines in ${fleet.name}`);
   if (!command) return;
   await deps.commands.add(command);
-  await launchFanOut(deps, fleet, machines.map((m) => m.machine.hostname), command);
+  await launchFanOut(
+    deps,
+    fleet,
+    machines.map((m) => m.machine.hostname),
+    command,
+  );
 }
 
 /** *Run on Fleet…*: every online machine of a fleet, or those whose hostname matches a pattern. */
@@ -49,10 +57,15 @@ export async function runOnFleet(deps: FanOutCommandDeps, node: FleetNode | unde
   // Everything matching a pattern is listed (offline as skipped); "all" means the online ones.
   const hostnames = (pattern.trim() ? chosen : chosen.filter((m) => m.is_online)).map((m) => m.hostname);
   if (hostnames.length === 0) {
-    throw new CmdopError(pattern.trim() ? `No machine in ${fleet.name} matches "${pattern.trim()}".` : `No machine in ${fleet.name} is online.`);
+    throw new CmdopError(
+      pattern.trim() ? `No machine in ${fleet.name} matches "${pattern.trim()}".` : `No machine in ${fleet.name} is online.`,
+    );
   }
   const online = chosen.filter((m) => m.is_online).length;
-  const command = await askCommand(deps.commands, `Run on ${online} online machine${online === 1 ? '' : 's'} in ${fleet.name}${pattern.trim() ? ` matching ${pattern.trim()}` : ''}`);
+  const command = await askCommand(
+    deps.commands,
+    `Run on ${online} online machine${online === 1 ? '' : 's'} in ${fleet.name}${pattern.trim() ? ` matching ${pattern.trim()}` : ''}`,
+  );
   if (!command) return;
   await deps.commands.add(command);
   await launchFanOut(deps, fleet, hostnames, command);
@@ -68,7 +81,10 @@ export interface RunOnMachinesRequest {
  * `cmdop.runOnMachines` (for runbooks and other extensions): same threshold, guest refusal and Runs
  * view as the UI. Resolves with the results once every machine is done; undefined when declined.
  */
-export async function runOnMachines(deps: FanOutCommandDeps, request: RunOnMachinesRequest | undefined): Promise<MachineResult[] | undefined> {
+export async function runOnMachines(
+  deps: FanOutCommandDeps,
+  request: RunOnMachinesRequest | undefined,
+): Promise<MachineResult[] | undefined> {
   if (!request || typeof request.fleetId !== 'string' || !Array.isArray(request.hostnames) || typeof request.command !== 'string') {
     throw new CmdopError('cmdop.runOnMachines needs one argument { fleetId: string; hostnames: string[]; command: string }.');
   }
@@ -82,7 +98,11 @@ async function pickFleet(deps: FanOutCommandDeps): Promise<FleetInfo | undefined
   if (choices.length === 0) throw new CmdopError('No fleets: sign in or add a fleet API key first.');
   const active = deps.fleets.activeFleetId();
   const picked = await vscode.window.showQuickPick(
-    choices.map((c) => ({ label: c.fleet.name, description: `${c.fleet.role}${c.fleet.id === active ? ' · active' : ''}`, fleet: c.fleet })),
+    choices.map((c) => ({
+      label: c.fleet.name,
+      description: `${c.fleet.role}${c.fleet.id === active ? ' · active' : ''}`,
+      fleet: c.fleet,
+    })),
     { title: 'Run on Fleet: which fleet?', placeHolder: 'Pick a fleet' },
   );
   return picked?.fleet;

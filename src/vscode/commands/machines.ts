@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { acceptedCommand, type CommandHistory } from '../../core/commandHistory';
-import type { FleetApi, FleetInfo, Machine } from '../../core/fleetApi';
-import type { FleetContext } from '../../core/fleetContext';
-import { machineDescription, pickerOrder } from '../../core/machines';
+import { acceptedCommand, type CommandHistory } from '../../core/fanOut/commandHistory';
+import type { FleetApi, FleetInfo, Machine } from '../../core/fleet/fleetApi';
+import type { FleetContext } from '../../core/fleet/fleetContext';
+import { machineDescription, pickerOrder } from '../../core/fleet/machines';
 import type { RelayPool } from '../../core/relay/relayPool';
-import type { StateStore } from '../../core/storage';
+import type { StateStore } from '../../core/windows/storage';
 import type { TreeNode } from '../machinesTree';
 import { relayFor } from '../relayAccess';
-import { fleetColor, terminalName } from '../../core/terminalIdentity';
+import { fleetColor, terminalName } from '../../core/relay/terminalIdentity';
 import { RemoteTerminal } from '../remoteTerminal';
 
 export interface MachineCommandDeps {
@@ -52,7 +52,11 @@ export async function openTerminal(deps: MachineCommandDeps, target: MachineTarg
  * The options of a terminal on a machine (also what the CMDOP Shell profile returns): named
  * `CMDOP: <host> (<fleet>)`, its icon in the fleet's colour.
  */
-export async function remoteTerminalOptions(deps: MachineCommandDeps, target: MachineTarget, command: string | undefined): Promise<vscode.ExtensionTerminalOptions> {
+export async function remoteTerminalOptions(
+  deps: MachineCommandDeps,
+  target: MachineTarget,
+  command: string | undefined,
+): Promise<vscode.ExtensionTerminalOptions> {
   const client = await relayFor(deps.fleets, deps.pool, target.fleet, true);
   const { hostname } = target.machine;
   await remember(deps.state, hostname);
@@ -81,7 +85,9 @@ export async function askCommand(history: CommandHistory, title: string): Promis
   pick.items = recentItems();
   pick.onDidChangeValue((value) => {
     const typed = value.trim();
-    pick.items = typed ? [{ label: displayCommand(typed), description: 'run', command: typed, alwaysShow: true }, ...recentItems(typed)] : recentItems();
+    pick.items = typed
+      ? [{ label: displayCommand(typed), description: 'run', command: typed, alwaysShow: true }, ...recentItems(typed)]
+      : recentItems();
   });
   return new Promise((resolve) => {
     pick.onDidAccept(() => {
@@ -123,14 +129,17 @@ export async function pickMachine(deps: MachineCommandDeps): Promise<MachineTarg
   let searchTimer: NodeJS.Timeout | undefined;
   if (first.has_next) {
     // Large fleets: the first page is local, the rest is searched on the server as the user types.
+    const search = async (value: string) => {
+      pick.busy = true;
+      const page = await deps.api
+        .machines(credential, fleet.id, { page: 1, pageSize: 200, search: value.trim() || undefined })
+        .catch(() => first);
+      pick.items = toItems(page.results);
+      pick.busy = false;
+    };
     pick.onDidChangeValue((value) => {
       clearTimeout(searchTimer);
-      searchTimer = setTimeout(async () => {
-        pick.busy = true;
-        const page = await deps.api.machines(credential, fleet.id, { page: 1, pageSize: 200, search: value.trim() || undefined }).catch(() => first);
-        pick.items = toItems(page.results);
-        pick.busy = false;
-      }, 250);
+      searchTimer = setTimeout(() => void search(value), 250);
     });
   }
   const chosen = await new Promise<MachinePick | undefined>((resolve) => {

@@ -28,7 +28,8 @@ export async function compareWithMajority(node: RunNode | undefined): Promise<vo
   if (!node) throw new CmdopError('The Runs view was redrawing as you clicked: click Compare with Majority Output again.');
   if (node.kind !== 'machine') return;
   const { run, result } = node;
-  if (!groupOutputs(run.fanOut.results).majority) throw new CmdopError('No majority output in this run to compare with: no two machines printed the same.');
+  if (!groupOutputs(run.fanOut.results).majority)
+    throw new CmdopError('No majority output in this run to compare with: no two machines printed the same.');
   await vscode.commands.executeCommand(
     'vscode.diff',
     runOutputUri(run.id, 'majority', run.command),
@@ -55,5 +56,8 @@ export async function copyRun(deps: FanOutDeps, node: RunRow | undefined, format
   const run = runOf(deps, node);
   const summary = { command: run.command, fleet: run.fleetName, startedAt: run.startedAt.toISOString(), results: run.fanOut.results };
   await vscode.env.clipboard.writeText(format === 'json' ? runAsJson(summary) : runAsMarkdown(summary));
-  void vscode.window.setStatusBarMessage(`Copied ${run.fanOut.results.length} results as ${format === 'json' ? 'JSON' : 'a Markdown table'}`, 3000);
+  void vscode.window.setStatusBarMessage(
+    `Copied ${run.fanOut.results.length} results as ${format === 'json' ? 'JSON' : 'a Markdown table'}`,
+    3000,
+  );
 }

@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
-import { sourceLabel } from '../../core/credential';
-import type { FleetInfo } from '../../core/fleetApi';
-import type { FleetContext } from '../../core/fleetContext';
+import { sourceLabel } from '../../core/credentials/credential';
+import type { FleetInfo } from '../../core/fleet/fleetApi';
+import type { FleetContext } from '../../core/fleet/fleetContext';
 
 export async function switchFleet(context: FleetContext, env: Readonly<Record<string, string | undefined>>): Promise<void> {
   const choices = await context.choices();
   if (choices.length === 0) {
-    const action = await vscode.window.showInformationMessage('CMDOP: No fleets yet. Sign in or add a fleet API key.', 'Sign In', 'Add Fleet API Key');
+    const action = await vscode.window.showInformationMessage(
+      'CMDOP: No fleets yet. Sign in or add a fleet API key.',
+      'Sign In',
+      'Add Fleet API Key',
+    );
     if (action === 'Sign In') await vscode.commands.executeCommand('cmdop.signIn');
     if (action === 'Add Fleet API Key') await vscode.commands.executeCommand('cmdop.addApiKey');
     return;
@@ -26,7 +30,11 @@ export async function switchFleet(context: FleetContext, env: Readonly<Record<st
 }
 
 /** "Set as Active Fleet" on a fleet in the Machines tree; from the palette it is Switch Fleet. */
-export async function setActiveFleet(context: FleetContext, env: Readonly<Record<string, string | undefined>>, node: { fleet: FleetInfo } | undefined): Promise<void> {
+export async function setActiveFleet(
+  context: FleetContext,
+  env: Readonly<Record<string, string | undefined>>,
+  node: { fleet: FleetInfo } | undefined,
+): Promise<void> {
   if (!node) return switchFleet(context, env);
   if (context.activeFleetId() === node.fleet.id) return;
   await activate(context, env, node.fleet.id);
@@ -35,6 +43,8 @@ export async function setActiveFleet(context: FleetContext, env: Readonly<Record
 async function activate(context: FleetContext, env: Readonly<Record<string, string | undefined>>, fleetId: string): Promise<void> {
   await context.setActiveFleet(fleetId);
   if (env.CMDOP_API_KEY?.trim()) {
-    void vscode.window.showWarningMessage('CMDOP: CMDOP_API_KEY is set in this window\'s environment and takes precedence over the fleet you picked.');
+    void vscode.window.showWarningMessage(
+      "CMDOP: CMDOP_API_KEY is set in this window's environment and takes precedence over the fleet you picked.",
+    );
   }
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { FleetContext } from '../../core/fleetContext';
+import type { FleetContext } from '../../core/fleet/fleetContext';
 
 export const WALKTHROUGH_ID = 'cmdop.cmdop-vscode#getStarted';
 

@@ -38,11 +38,12 @@ export function startRunbookClient(host: RunbookHost): vscode.Disposable {
   const factsChanged = () => {
     if (client.isRunning()) void client.sendNotification(FACTS_CHANGED_NOTIFICATION);
   };
-  const poll = setInterval(async () => {
+  const pollPresence = async () => {
     // Only while someone can see it: a runbook is open and the window has focus.
     if (!facts || !vscode.window.state.focused || !vscode.workspace.textDocuments.some(isRunbook)) return;
     if (await facts.refreshPresence().catch(() => false)) factsChanged();
-  }, PRESENCE_POLL_MS);
+  };
+  const poll = setInterval(() => void pollPresence(), PRESENCE_POLL_MS);
 
   const subscriptions = [
     host.onDidChangeFleet(() => {

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import type { FleetApi, FleetInfo } from '../../core/fleetApi';
-import type { FleetContext } from '../../core/fleetContext';
+import type { FleetApi, FleetInfo } from '../../core/fleet/fleetApi';
+import type { FleetContext } from '../../core/fleet/fleetContext';
 
 /** What the runbook client (a separate bundle) borrows from the running extension. */
 export interface RunbookHost {

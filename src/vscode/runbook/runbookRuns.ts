@@ -9,7 +9,8 @@ export const FAN_OUT_COMMAND = 'cmdop.runOnMachines';
 /** ▶ Run on …: one machine opens a terminal, several go to the fan-out. The block's text is sent as typed. */
 export async function runBlock(host: RunbookHost, args: RunBlockArgs): Promise<void> {
   await guard(host, async () => {
-    if (!args || !args.fleetId || !Array.isArray(args.hostnames) || typeof args.command !== 'string') throw new Error('this run lens is out of date; edit the runbook or reopen it.');
+    if (!args || !args.fleetId || !Array.isArray(args.hostnames) || typeof args.command !== 'string')
+      throw new Error('this run lens is out of date; edit the runbook or reopen it.');
     if (!args.command.trim()) throw new Error('this block is empty: there is nothing to run.');
     if (args.hostnames.length === 1) {
       const services = host.services();
@@ -23,9 +24,9 @@ export async function runBlock(host: RunbookHost, args: RunBlockArgs): Promise<v
       throw new Error(`running on several machines needs the fan-out, which this build lacks. Use "Run on…" and pick one machine.`);
     }
     // The fan-out shows its own progress, results (Runs view) and errors; a failure here is only logged.
-    await Promise.resolve(vscode.commands.executeCommand(FAN_OUT_COMMAND, { fleetId: args.fleetId, hostnames: args.hostnames, command: args.command })).catch(
-      (err: Error) => host.log.warn(`runbook fan-out ended with: ${err.message}`),
-    );
+    await Promise.resolve(
+      vscode.commands.executeCommand(FAN_OUT_COMMAND, { fleetId: args.fleetId, hostnames: args.hostnames, command: args.command }),
+    ).catch((err: Error) => host.log.warn(`runbook fan-out ended with: ${err.message}`));
   });
 }
 
@@ -42,13 +43,21 @@ export async function runBlockOn(host: RunbookHost, facts: () => FleetFacts, arg
     const toItems = (machines: MachineFact[]): MachinePick[] =>
       [...machines]
         .sort((a, b) => Number(b.online) - Number(a.online) || a.hostname.localeCompare(b.hostname))
-        .map((m) => ({ label: `$(${m.online ? 'vm-running' : 'vm-outline'}) ${m.hostname}`, description: `${m.os || 'unknown OS'} · ${m.online ? 'online' : 'offline'}`, machine: m }));
+        .map((m) => ({
+          label: `$(${m.online ? 'vm-running' : 'vm-outline'}) ${m.hostname}`,
+          description: `${m.os || 'unknown OS'} · ${m.online ? 'online' : 'offline'}`,
+          machine: m,
+        }));
     pick.busy = true;
     pick.show();
     const load = async (text: string) => {
       pick.busy = true;
       const chosen = pick.selectedItems;
-      const found = toItems(await facts().search(args.fleetId, text).catch(() => []));
+      const found = toItems(
+        await facts()
+          .search(args.fleetId, text)
+          .catch(() => []),
+      );
       const keep = chosen.filter((c) => !found.some((f) => f.machine.hostname === c.machine.hostname));
       pick.items = [...keep, ...found];
       pick.selectedItems = pick.items.filter((i) => chosen.some((c) => c.machine.hostname === i.machine.hostname));

@@ -15,6 +15,8 @@ export function startRunbooksWhenOpened(host: RunbookHost): vscode.Disposable {
     if (started) return;
     watcher.dispose();
     try {
+      // Loaded only when a runbook is opened, so the language client costs nothing at activation.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { startRunbookClient } = require('./runbookClient') as typeof import('./runbookClient');
       started = startRunbookClient(host);
     } catch (err) {

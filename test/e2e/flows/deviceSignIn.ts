@@ -18,7 +18,13 @@ export async function startSignIn(session: Session): Promise<string> {
 }
 
 /** Approves `userCode` on the IdP's device pages in a new page of the same browser. */
-export async function approveInBrowser(session: Session, issuer: string, userCode: string, email = 'alice@acme.test', password = 'alice-pass'): Promise<Page> {
+export async function approveInBrowser(
+  session: Session,
+  issuer: string,
+  userCode: string,
+  email = 'alice@acme.test',
+  password = 'alice-pass',
+): Promise<Page> {
   const page = await session.context.newPage();
   await page.goto(`${issuer}/device`);
   for (let step = 0; step < 8; step++) {

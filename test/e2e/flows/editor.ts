@@ -42,17 +42,21 @@ export async function editorLines(session: Session): Promise<string[]> {
 
 /** Shows the hover at the cursor (editor.action.showHover) and returns its text once it contains `expected`. */
 export async function hoverAtCursor(session: Session, expected: RegExp): Promise<string> {
-  return waitFor(`a hover matching ${expected}`, async () => {
-    await session.wb.runCommand('Show or Focus Hover', { id: 'editor.action.showHover' });
-    const text = await session.page
-      .locator('.monaco-hover:not(.hidden)')
-      .first()
-      .innerText({ timeout: 3_000 })
-      .catch(() => '');
-    if (expected.test(text)) return text;
-    await session.page.keyboard.press('Escape');
-    return undefined;
-  }, { timeoutMs: 30_000 });
+  return waitFor(
+    `a hover matching ${expected}`,
+    async () => {
+      await session.wb.runCommand('Show or Focus Hover', { id: 'editor.action.showHover' });
+      const text = await session.page
+        .locator('.monaco-hover:not(.hidden)')
+        .first()
+        .innerText({ timeout: 3_000 })
+        .catch(() => '');
+      if (expected.test(text)) return text;
+      await session.page.keyboard.press('Escape');
+      return undefined;
+    },
+    { timeoutMs: 30_000 },
+  );
 }
 
 /** Code lens titles rendered in the active editor. */

@@ -24,18 +24,25 @@ export async function notices(session: Session): Promise<Notice[]> {
     items.map((item) => ({
       message: item.querySelector('.notification-list-item-message')?.textContent?.trim() ?? '',
       severity: /codicon-(error|warning|info)/.exec(item.querySelector('.notification-list-item-icon')?.className ?? '')?.[1] ?? '',
-      buttons: Array.from(item.querySelectorAll('.notification-list-item-buttons-container .monaco-button')).map((b) => b.textContent?.trim() ?? ''),
+      buttons: Array.from(item.querySelectorAll('.notification-list-item-buttons-container .monaco-button')).map(
+        (b) => b.textContent?.trim() ?? '',
+      ),
     })),
   );
 }
 
 export async function waitForNotice(session: Session, match: RegExp, timeoutMs = 30_000): Promise<Notice> {
-  return waitFor(`a notification matching ${match}`, async () => (await notices(session)).find((n) => match.test(n.message)), { timeoutMs });
+  return waitFor(`a notification matching ${match}`, async () => (await notices(session)).find((n) => match.test(n.message)), {
+    timeoutMs,
+  });
 }
 
 export async function clickNoticeButton(session: Session, match: RegExp, button: string): Promise<void> {
   await waitForNotice(session, match);
-  const item = session.page.locator(ITEM).filter({ has: session.page.locator('.notification-list-item-message', { hasText: match }) }).first();
+  const item = session.page
+    .locator(ITEM)
+    .filter({ has: session.page.locator('.notification-list-item-message', { hasText: match }) })
+    .first();
   await item.hover();
   await item.locator('.notification-list-item-buttons-container .monaco-button', { hasText: button }).first().click();
 }

@@ -100,15 +100,20 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const authority = `127.0.0.1:${port}`;
   const vscodeOptions = [...(options.smokeTestDriver ? ['enable-smoke-test-driver'] : []), ...(options.vscodeOptions ?? [])];
   const args = [
-    '--bind-addr', authority,
-    '--auth', 'none',
-    '--config', config,
+    '--bind-addr',
+    authority,
+    '--auth',
+    'none',
+    '--config',
+    config,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     ...vscodeOptions.flatMap((o) => ['--vscode-option', o]),
     folder,
   ];

@@ -68,7 +68,10 @@ export class Notifications {
   async dismissAll(): Promise<void> {
     for (const toast of await this.page.locator(TOAST).all()) {
       await toast.hover().catch(() => undefined);
-      await toast.locator('.codicon-notifications-clear').click().catch(() => undefined);
+      await toast
+        .locator('.codicon-notifications-clear')
+        .click()
+        .catch(() => undefined);
     }
   }
 }

@@ -8,7 +8,7 @@ export async function poll<T>(
   timeoutMs: number,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let seen = '';
+  let seen: string;
   for (;;) {
     try {
       const result = await probe();

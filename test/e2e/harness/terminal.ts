@@ -110,9 +110,7 @@ export class Terminal {
 
   /** Names of the open terminals, in tab order (e.g. `bash`, or what the extension named its terminal). */
   async names(): Promise<string[]> {
-    return this.page
-      .locator('.terminal-tabs-entry .label-name')
-      .evaluateAll((labels) => labels.map((l) => l.textContent?.trim() ?? ''));
+    return this.page.locator('.terminal-tabs-entry .label-name').evaluateAll((labels) => labels.map((l) => l.textContent?.trim() ?? ''));
   }
 
   /** The name of the terminal shown now. */
@@ -127,7 +125,12 @@ export class Terminal {
   /** Shows the terminal tab with this name. */
   async select(name: string): Promise<void> {
     await this.page.locator('.terminal-tabs-entry .label-name', { hasText: name }).first().click();
-    await poll(this.page, `terminal ${name} to be shown`, async () => ({ done: (await this.activeName()).includes(name), value: true }), 10_000);
+    await poll(
+      this.page,
+      `terminal ${name} to be shown`,
+      async () => ({ done: (await this.activeName()).includes(name), value: true }),
+      10_000,
+    );
   }
 
   async waitForName(expected: TextMatch, timeoutMs = 30_000): Promise<string> {

@@ -42,14 +42,20 @@ export interface WorkbenchFixture {
  */
 export function useWorkbench(options: SessionOptions | (() => SessionOptions | Promise<SessionOptions>) = {}): WorkbenchFixture {
   let session: Session | undefined;
-  before(async () => {
-    const resolved = typeof options === 'function' ? await options() : options;
-    session = await startSession(resolved);
-  }, { timeout: 240_000 });
-  after(async () => {
-    await session?.close();
-    session = undefined;
-  }, { timeout: 60_000 });
+  before(
+    async () => {
+      const resolved = typeof options === 'function' ? await options() : options;
+      session = await startSession(resolved);
+    },
+    { timeout: 240_000 },
+  );
+  after(
+    async () => {
+      await session?.close();
+      session = undefined;
+    },
+    { timeout: 60_000 },
+  );
 
   const fixture: WorkbenchFixture = {
     get session() {

@@ -75,7 +75,7 @@ export class Workbench {
       } catch (error) {
         if (Date.now() >= deadline) {
           await this.quickInput.cancel().catch(() => undefined);
-          throw new Error(`command ${describeMatch(title)} not in the command palette: ${(error as Error).message}`);
+          throw new Error(`command ${describeMatch(title)} not in the command palette: ${(error as Error).message}`, { cause: error });
         }
       }
     }

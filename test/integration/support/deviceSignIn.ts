@@ -10,11 +10,16 @@ export interface SignedIn {
   credential: { kind: 'oauth'; source: 'oauth'; secret: string; account: string };
 }
 
-export async function signInByDeviceFlow(server: { issuer: string; clientId: string }, user: { email: string; password: string }, fetchImpl: typeof fetch): Promise<SignedIn> {
+export async function signInByDeviceFlow(
+  server: { issuer: string; clientId: string },
+  user: { email: string; password: string },
+  fetchImpl: typeof fetch,
+): Promise<SignedIn> {
   const idp = new OpenIdProvider(server.issuer, server.clientId, fetchImpl);
   const tokens = await runDeviceFlow(
     idp,
-    (code) => void approveDeviceCode({ issuer: server.issuer, userCode: code.userCode, email: user.email, password: user.password, fetchImpl }),
+    (code) =>
+      void approveDeviceCode({ issuer: server.issuer, userCode: code.userCode, email: user.email, password: user.password, fetchImpl }),
     new AbortController().signal,
   );
   return { tokens, credential: { kind: 'oauth', source: 'oauth', secret: tokens.accessToken, account: user.email } };

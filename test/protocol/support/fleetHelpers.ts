@@ -17,7 +17,9 @@ export const DEVICE_SCOPE = 'openid email profile fleets offline_access';
 /** Signs in through the device flow with openid-client, approving the code through the real HTML pages. */
 export async function signIn(server: FleetServer, email: string, password: string) {
   const oidc = await import('openid-client');
-  const config = await oidc.discovery(new URL(server.issuer), server.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+  const config = await oidc.discovery(new URL(server.issuer), server.clientId, undefined, oidc.None(), {
+    execute: [oidc.allowInsecureRequests],
+  });
   const device = await oidc.initiateDeviceAuthorization(config, { scope: DEVICE_SCOPE });
   await approveDeviceCode({ issuer: server.issuer, userCode: device.user_code, email, password });
   const tokens = await oidc.pollDeviceAuthorizationGrant(config, device);

@@ -5,7 +5,13 @@ import { TERMINAL_PROTO_PATH } from '../../../fleet-server/src/index';
 /** A plain gRPC client for the relay, loaded from the same .proto the extension uses. */
 export type RelayClient = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
 
-const definition = protoLoader.loadSync(TERMINAL_PROTO_PATH, { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true });
+const definition = protoLoader.loadSync(TERMINAL_PROTO_PATH, {
+  keepCase: true,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+});
 const pkg = grpc.loadPackageDefinition(definition) as unknown as { terminal: { TerminalStreamingService: grpc.ServiceClientConstructor } };
 
 export function relayClient(address: string): RelayClient {
@@ -57,12 +63,19 @@ export interface ReadOptions {
   onOutput?: (soFar: Buffer) => void;
 }
 
-export function readOutputStream(client: RelayClient, sessionId: string, meta: CallMeta, { offset = 0, until, onOutput }: ReadOptions = {}): Promise<StreamResult> {
+export function readOutputStream(
+  client: RelayClient,
+  sessionId: string,
+  meta: CallMeta,
+  { offset = 0, until, onOutput }: ReadOptions = {},
+): Promise<StreamResult> {
   return new Promise((resolve, reject) => {
     const events: Message[] = [];
     const chunks: Buffer[] = [];
     let expectedOffset = offset;
-    const stream = client.StreamSessionOutput({ session_id: sessionId, offset }, metadata(meta), { deadline: Date.now() + 30_000 }) as grpc.ClientReadableStream<Message>;
+    const stream = client.StreamSessionOutput({ session_id: sessionId, offset }, metadata(meta), {
+      deadline: Date.now() + 30_000,
+    }) as grpc.ClientReadableStream<Message>;
     let done = false;
     const finish = (result: StreamResult): void => {
       if (done) return;
@@ -109,9 +122,12 @@ export async function expectStatus(promise: Promise<unknown>, code: grpc.status,
   } catch (err) {
     const error = err as grpc.ServiceError;
     if (error.code !== code) {
-      throw new Error(`expected ${grpc.status[code]}, got ${grpc.status[error.code] ?? error.code}: ${error.details ?? error.message}`);
+      throw new Error(`expected ${grpc.status[code]}, got ${grpc.status[error.code] ?? error.code}: ${error.details ?? error.message}`, {
+        cause: err,
+      });
     }
-    if (message && !message.test(error.details)) throw new Error(`status ${grpc.status[code]} message "${error.details}" does not match ${message}`);
+    if (message && !message.test(error.details))
+      throw new Error(`status ${grpc.status[code]} message "${error.details}" does not match ${message}`, { cause: err });
     return error;
   }
   throw new Error(`expected ${grpc.status[code]}, but the call succeeded`);

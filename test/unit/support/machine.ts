@@ -1,4 +1,4 @@
-import type { Machine } from '../../../src/core/fleetApi';
+import type { Machine } from '../../../src/core/fleet/fleetApi';
 
 /** A machine as the REST API lists it, named `id` (hostname `<id>.local`). */
 export const machine = (id: string, online = true, extra: Partial<Machine> = {}): Machine => ({

@@ -1,5 +1,5 @@
 import { Emitter } from '../../../src/core/emitter';
-import type { SecretStore, StateStore } from '../../../src/core/storage';
+import type { SecretStore, StateStore } from '../../../src/core/windows/storage';
 
 /**
  * In-memory stand-in for VS Code's SecretStorage. Several keepers given the same instance behave like

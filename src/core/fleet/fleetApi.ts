@@ -1,6 +1,6 @@
-import { type Credential, describeSource } from './credential';
-import { ApiError, CredentialRefusedError, ServerUnreachableError } from './errors';
-import type { Role } from './oauth/tokens';
+import { type Credential, describeSource } from '../credentials/credential';
+import { ApiError, CredentialRefusedError, ServerUnreachableError } from '../errors';
+import type { Role } from '../oauth/tokens';
 
 export interface FleetInfo {
   id: string;

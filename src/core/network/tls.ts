@@ -1,4 +1,4 @@
-import { AdvisedError } from './errors';
+import { AdvisedError } from '../errors';
 import { nodeFetch } from './nodeFetch';
 import { describeProxy, type ProxyDecision, proxyDecision, ProxyError, type ProxyRoute, type ProxySettings } from './proxy';
 
@@ -17,12 +17,22 @@ const UNKNOWN_CA_CODES = new Set([
 
 /** Which TLS verification failure an error (from fetch, node:https or gRPC) is, if it is one. */
 export function tlsProblemOf(err: unknown): TlsProblem | undefined {
-  for (let e = err as { code?: unknown; message?: unknown; details?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { code?: unknown; message?: unknown; details?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     const code = typeof e.code === 'string' ? e.code : '';
     const text = `${typeof e.message === 'string' ? e.message : ''} ${typeof e.details === 'string' ? e.details : ''}`;
     if (code === 'CERT_HAS_EXPIRED' || /certificate has expired/i.test(text)) return 'expired';
-    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /does not match certificate's altnames|Hostname\/IP does not match/i.test(text)) return 'name mismatch';
-    if (UNKNOWN_CA_CODES.has(code) || /self[- ]signed certificate|unable to (get local issuer|verify the first) certificate|unable to get issuer|certificate signature failure/i.test(text)) {
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /does not match certificate's altnames|Hostname\/IP does not match/i.test(text))
+      return 'name mismatch';
+    if (
+      UNKNOWN_CA_CODES.has(code) ||
+      /self[- ]signed certificate|unable to (get local issuer|verify the first) certificate|unable to get issuer|certificate signature failure/i.test(
+        text,
+      )
+    ) {
       return 'unknown CA';
     }
   }

@@ -5,7 +5,15 @@
 export const REDACTED = '[redacted]';
 
 /** Header names whose values are credentials. */
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-admin-token', 'x-auth-token']);
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'x-admin-token',
+  'x-auth-token',
+]);
 
 /** Query, form and JSON field names whose values are credentials or one-time codes. */
 const SECRET_FIELD =
@@ -19,7 +27,8 @@ export function isSecretHeader(name: string): boolean {
   return SECRET_HEADERS.has(name.toLowerCase());
 }
 
-const FIELD_NAMES = 'access_token|refresh_token|id_token|token|device_code|user_code|code|code_verifier|client_secret|password|passwd|secret|api_key|apikey|key|assertion|client_assertion|subject_token|actor_token';
+const FIELD_NAMES =
+  'access_token|refresh_token|id_token|token|device_code|user_code|code|code_verifier|client_secret|password|passwd|secret|api_key|apikey|key|assertion|client_assertion|subject_token|actor_token';
 
 /**
  * Removes anything that looks like a credential from free text (error messages, URLs, metadata values):
@@ -30,7 +39,10 @@ export function redactText(text: string): string {
     .replace(/\b(Bearer|Basic)\s+[^\s,;"']+/gi, `$1 ${REDACTED}`)
     .replace(/\bcmdop_[A-Za-z0-9_\-.]+/g, `cmdop_${REDACTED}`)
     .replace(/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?/g, REDACTED)
-    .replace(new RegExp(`([?&;\\s,{]|^)(${FIELD_NAMES})=([^&\\s;,"'}]*)`, 'gi'), (_m, lead: string, name: string) => `${lead}${name}=${REDACTED}`)
+    .replace(
+      new RegExp(`([?&;\\s,{]|^)(${FIELD_NAMES})=([^&\\s;,"'}]*)`, 'gi'),
+      (_m, lead: string, name: string) => `${lead}${name}=${REDACTED}`,
+    )
     .replace(new RegExp(`("(?:${FIELD_NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `$1"${REDACTED}"`);
 }
 

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { AdvisedError } from './errors';
+import { AdvisedError } from '../errors';
 
 /**
  * VS Code's proxy settings as the REST API and the identity provider use them. Read on every request, so a
@@ -57,10 +57,14 @@ function parseProxyUrl(value: string, from: string): URL {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new ProxyError(`${source} is not a proxy URL. Set it to http://host:port (or https://host:port), or clear it to connect directly.`);
+    throw new ProxyError(
+      `${source} is not a proxy URL. Set it to http://host:port (or https://host:port), or clear it to connect directly.`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ProxyError(`${source} uses ${url.protocol.replace(/:$/, '')}, which CMDOP cannot use: only http:// and https:// proxies are supported. Set an http proxy, or clear it to connect directly.`);
+    throw new ProxyError(
+      `${source} uses ${url.protocol.replace(/:$/, '')}, which CMDOP cannot use: only http:// and https:// proxies are supported. Set an http proxy, or clear it to connect directly.`,
+    );
   }
   if (!url.hostname) throw new ProxyError(`${source} names no proxy host. Set it to http://host:port, or clear it to connect directly.`);
   return url;
@@ -80,7 +84,7 @@ function inCidr(host: string, cidr: string): boolean {
   const bits = Number(bitsText);
   if (isIP(host) !== 4 || isIP(network) !== 4 || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return ((ipv4Number(host) & mask) >>> 0) === ((ipv4Number(network) & mask) >>> 0);
+  return (ipv4Number(host) & mask) >>> 0 === (ipv4Number(network) & mask) >>> 0;
 }
 
 function defaultPort(url: URL): string {
@@ -117,8 +121,15 @@ export function proxyDecision(target: URL, settings: ProxySettings, env: NodeJS.
   const configured = settings.proxy?.trim();
   const fromEnv = configured
     ? undefined
-    : envValue(env, target.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] : ['http_proxy', 'HTTP_PROXY']);
-  const chosen = configured ? { name: '"http.proxy"', value: configured } : fromEnv ? { name: `the environment variable ${fromEnv.name}`, value: fromEnv.value } : undefined;
+    : envValue(
+        env,
+        target.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] : ['http_proxy', 'HTTP_PROXY'],
+      );
+  const chosen = configured
+    ? { name: '"http.proxy"', value: configured }
+    : fromEnv
+      ? { name: `the environment variable ${fromEnv.name}`, value: fromEnv.value }
+      : undefined;
   if (!chosen) return { kind: 'platform' };
   if (isLoopback(target.hostname)) return { kind: 'direct' };
   const noProxy = [...settings.noProxy, ...(envValue(env, ['no_proxy', 'NO_PROXY'])?.value.split(',') ?? [])];

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { looksLikeApiKey } from './credential';
-import { LegacyFileError } from './errors';
+import { LegacyFileError } from '../errors';
 import type { FleetKeyStore } from './fleetKeys';
-import type { StateStore } from './storage';
+import type { StateStore } from '../windows/storage';
 
 export const LEGACY_FILE_NAME = 'ssh_workspaces.json';
 const DONE_KEY = 'cmdop.legacyImport';
@@ -24,11 +24,9 @@ export interface LegacyFile {
 
 /** Where the CMDOP CLI kept its config, most specific first. */
 export function legacyCandidates(env: Readonly<Record<string, string | undefined>>, home = homedir()): string[] {
-  const dirs = [
-    env.CMDOP_CONFIG_DIR,
-    join(env.XDG_CONFIG_HOME || join(home, '.config'), 'cmdop'),
-    join(home, '.cmdop'),
-  ].filter((d): d is string => !!d);
+  const dirs = [env.CMDOP_CONFIG_DIR, join(env.XDG_CONFIG_HOME || join(home, '.config'), 'cmdop'), join(home, '.cmdop')].filter(
+    (d): d is string => !!d,
+  );
   return dirs.map((d) => join(d, LEGACY_FILE_NAME));
 }
 
@@ -109,7 +107,13 @@ export class LegacyImporter {
     }
     for (const w of file.workspaces) {
       await this.deps.keys.save(
-        { fleetId: w.id, fleetName: w.name, keyName: 'imported from ssh_workspaces.json', relay: w.server, addedAt: new Date().toISOString() },
+        {
+          fleetId: w.id,
+          fleetName: w.name,
+          keyName: 'imported from ssh_workspaces.json',
+          relay: w.server,
+          addedAt: new Date().toISOString(),
+        },
         w.apiKey,
       );
     }

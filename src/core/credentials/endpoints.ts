@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CmdopError } from './errors';
+import { CmdopError } from '../errors';
 
 export type Mode = 'prod' | 'dev';
 
@@ -31,7 +31,8 @@ export function parseMode(value: unknown): Mode {
 /** Merges the `cmdop.endpoints` setting over the defaults, rejecting values that cannot work. */
 export function endpointsFor(mode: Mode, setting: unknown): Endpoints {
   const override = (setting && typeof setting === 'object' ? (setting as Record<string, unknown>)[mode] : undefined) ?? {};
-  if (typeof override !== 'object') throw new CmdopError(`"cmdop.endpoints.${mode}" must be an object with issuer, api, relay and clientId.`);
+  if (typeof override !== 'object')
+    throw new CmdopError(`"cmdop.endpoints.${mode}" must be an object with issuer, api, relay and clientId.`);
   const merged = { ...DEFAULT_ENDPOINTS[mode], ...(override as Partial<Endpoints>) };
   for (const field of ['issuer', 'api'] as const) {
     if (!/^https?:\/\/[^\s/]+/.test(String(merged[field]))) {
@@ -47,8 +48,13 @@ export function endpointsFor(mode: Mode, setting: unknown): Endpoints {
   const relayCaFiles = merged.relayCaFiles;
   if (relayCaFiles !== undefined) {
     const valid =
-      relayCaFiles && typeof relayCaFiles === 'object' && Object.entries(relayCaFiles).every(([k, v]) => RELAY_ADDRESS.test(k) && typeof v === 'string' && v.trim());
-    if (!valid) throw new CmdopError(`"cmdop.endpoints.${mode}.relayCaFiles" must map relay addresses to CA files, e.g. { "relay.example.com:443": "/etc/ssl/example-ca.pem" }.`);
+      relayCaFiles &&
+      typeof relayCaFiles === 'object' &&
+      Object.entries(relayCaFiles).every(([k, v]) => RELAY_ADDRESS.test(k) && typeof v === 'string' && v.trim());
+    if (!valid)
+      throw new CmdopError(
+        `"cmdop.endpoints.${mode}.relayCaFiles" must map relay addresses to CA files, e.g. { "relay.example.com:443": "/etc/ssl/example-ca.pem" }.`,
+      );
   }
   return { ...merged, issuer: merged.issuer.replace(/\/$/, ''), api: merged.api.replace(/\/$/, '') };
 }
@@ -83,7 +89,9 @@ function readPem(file: string, setting: string): string {
   try {
     pem = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new CmdopError(`"${setting}" names ${file}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Point it at the CA's PEM file.`);
+    throw new CmdopError(
+      `"${setting}" names ${file}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Point it at the CA's PEM file.`,
+    );
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new CmdopError(`"${setting}": ${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"). Point it at the CA's PEM file.`);

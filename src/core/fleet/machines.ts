@@ -1,5 +1,5 @@
 import type { Machine } from './fleetApi';
-import type { Role } from './oauth/tokens';
+import type { Role } from '../oauth/tokens';
 
 /** Guests are observer-only: they may look, never run. */
 export function canUseSessions(role: Role): boolean {
@@ -28,7 +28,5 @@ export function pickerOrder(machines: Machine[], recent: string[]): Machine[] {
     const r = recent.indexOf(m.hostname);
     return r === -1 ? recent.length : r;
   };
-  return [...machines].sort(
-    (a, b) => Number(b.is_online) - Number(a.is_online) || rank(a) - rank(b) || a.name.localeCompare(b.name),
-  );
+  return [...machines].sort((a, b) => Number(b.is_online) - Number(a.is_online) || rank(a) - rank(b) || a.name.localeCompare(b.name));
 }

@@ -81,7 +81,9 @@ function refusal(route: ProxyRoute, where: string, status: number, statusText: s
           : 'Set "http.proxyAuthorization", or put the user and password in the proxy URL.'),
     );
   }
-  return new ProxyError(`The proxy ${describeProxy(route.proxy)} (from ${route.source}) refused to connect to ${where}: ${status} ${statusText}. Ask its administrator to allow it, or list the host in "http.noProxy".`);
+  return new ProxyError(
+    `The proxy ${describeProxy(route.proxy)} (from ${route.source}) refused to connect to ${where}: ${status} ${statusText}. Ask its administrator to allow it, or list the host in "http.noProxy".`,
+  );
 }
 
 /** A CONNECT tunnel through the proxy to the target; its socket carries the TLS of the target. */
@@ -100,7 +102,13 @@ async function openTunnel(route: ProxyRoute, target: Target): Promise<Duplex> {
       if (head.length > 0) socket.unshift(head);
       resolve(socket);
     });
-    request.once('error', (err: Error) => reject(new ProxyError(`The proxy ${describeProxy(route.proxy)} (from ${route.source}) closed the tunnel to ${authority}: ${err.message}. Check ${route.source}.`)));
+    request.once('error', (err: Error) =>
+      reject(
+        new ProxyError(
+          `The proxy ${describeProxy(route.proxy)} (from ${route.source}) closed the tunnel to ${authority}: ${err.message}. Check ${route.source}.`,
+        ),
+      ),
+    );
     request.end();
   });
 }
@@ -122,7 +130,10 @@ class HttpsAgentVia extends HttpsAgent {
     super({ keepAlive: true, timeout: IDLE_SOCKET_MS, ca, rejectUnauthorized: route ? route.strictSSL : true });
   }
 
-  override createConnection(options: HttpsRequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+  override createConnection(
+    options: HttpsRequestOptions,
+    callback?: (err: Error | null, stream: Duplex) => void,
+  ): Duplex | null | undefined {
     const route = this.route;
     if (!route) return super.createConnection(options, callback);
     const target = { host: String(options.host), port: Number(options.port) };
@@ -168,7 +179,14 @@ export function nodeFetch(options: NodeFetchOptions): typeof fetch {
   const httpsAgent = new HttpsAgentVia(route, ca);
   const httpAgent = route ? new HttpAgentVia(route) : new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
 
-  const send = (url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal | undefined, retried: boolean): Promise<Response> =>
+  const send = (
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    signal: AbortSignal | undefined,
+    retried: boolean,
+  ): Promise<Response> =>
     new Promise<Response>((resolve, reject) => {
       const secure = url.protocol === 'https:';
       const target = targetOf(url);
@@ -212,7 +230,8 @@ export function nodeFetch(options: NodeFetchOptions): typeof fetch {
     const method = (init.method ?? 'GET').toUpperCase();
     const body = await bodyBytes(init.body);
     const headers: Record<string, string> = { host: url.host, ...headerRecord(init.headers) };
-    if (body && !headers['content-type'] && init.body instanceof URLSearchParams) headers['content-type'] = 'application/x-www-form-urlencoded';
+    if (body && !headers['content-type'] && init.body instanceof URLSearchParams)
+      headers['content-type'] = 'application/x-www-form-urlencoded';
     return send(url, method, headers, body, init.signal ?? undefined, false);
   };
 }

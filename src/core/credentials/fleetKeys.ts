@@ -1,5 +1,5 @@
-import { Emitter } from './emitter';
-import type { SecretStore, StateStore } from './storage';
+import { Emitter } from '../emitter';
+import type { SecretStore, StateStore } from '../windows/storage';
 
 /** What we remember about a stored key besides the secret itself; holds nothing secret. */
 export interface StoredKeyInfo {
@@ -102,7 +102,9 @@ function parseIndex(text: string): StoredKeyInfo[] {
   try {
     const parsed: unknown = JSON.parse(text);
     if (!Array.isArray(parsed)) return [];
-    return parsed.filter((k): k is StoredKeyInfo => !!k && typeof k.fleetId === 'string' && typeof k.fleetName === 'string' && typeof k.keyName === 'string');
+    return parsed.filter(
+      (k): k is StoredKeyInfo => !!k && typeof k.fleetId === 'string' && typeof k.fleetName === 'string' && typeof k.keyName === 'string',
+    );
   } catch {
     return [];
   }

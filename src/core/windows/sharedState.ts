@@ -1,4 +1,4 @@
-import { Emitter } from './emitter';
+import { Emitter } from '../emitter';
 import type { SecretStore, StateStore } from './storage';
 
 const PREFIX = 'cmdop.shared.';

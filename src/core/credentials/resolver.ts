@@ -1,5 +1,5 @@
 import { type ApiKeyCredential, type Credential, looksLikeApiKey } from './credential';
-import { InvalidApiKeyFormatError, NoCredentialForFleetError, NotSignedInError } from './errors';
+import { InvalidApiKeyFormatError, NoCredentialForFleetError, NotSignedInError } from '../errors';
 import type { StoredKeyInfo } from './fleetKeys';
 
 export interface ResolverSources {
@@ -81,7 +81,8 @@ export async function resolveCredential(sources: ResolverSources, request: Resol
   }
 
   const imported = await sources.legacy.importOnce();
-  if (imported && fits(imported.fleetId)) return found({ kind: 'apiKey', source: 'legacy', secret: imported.secret, fleetId: imported.fleetId });
+  if (imported && fits(imported.fleetId))
+    return found({ kind: 'apiKey', source: 'legacy', secret: imported.secret, fleetId: imported.fleetId });
   skipped.push(imported ? 'legacy: imported key is for another fleet' : 'legacy: nothing to import');
 
   const session = await sources.oauth.session();
@@ -93,11 +94,7 @@ export async function resolveCredential(sources: ResolverSources, request: Resol
   throw target ? new NoCredentialForFleetError(target) : new NotSignedInError();
 }
 
-async function storedKey(
-  sources: ResolverSources,
-  fleet: string,
-  source: 'setting' | 'active',
-): Promise<ApiKeyCredential | undefined> {
+async function storedKey(sources: ResolverSources, fleet: string, source: 'setting' | 'active'): Promise<ApiKeyCredential | undefined> {
   const info = sources.keys.find(fleet);
   if (!info) return undefined;
   const secret = await sources.keys.secretFor(info.fleetId);

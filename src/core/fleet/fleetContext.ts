@@ -1,13 +1,13 @@
-import type { Credential, CredentialSource } from './credential';
-import { Emitter } from './emitter';
-import type { Endpoints, Mode } from './endpoints';
-import { CmdopError, CredentialRefusedError, NotSignedInError } from './errors';
+import type { Credential, CredentialSource } from '../credentials/credential';
+import { Emitter } from '../emitter';
+import type { Endpoints, Mode } from '../credentials/endpoints';
+import { CmdopError, CredentialRefusedError, NotSignedInError } from '../errors';
 import type { FleetApi, FleetInfo } from './fleetApi';
-import type { FleetKeyStore } from './fleetKeys';
-import type { LegacyImporter } from './legacyImport';
-import type { TokenKeeper } from './oauth/tokenKeeper';
-import { type Resolution, resolveCredential } from './resolver';
-import type { StateStore } from './storage';
+import type { FleetKeyStore } from '../credentials/fleetKeys';
+import type { LegacyImporter } from '../credentials/legacyImport';
+import type { TokenKeeper } from '../oauth/tokenKeeper';
+import { type Resolution, resolveCredential } from '../credentials/resolver';
+import type { StateStore } from '../windows/storage';
 
 /** What the status bar and every call need: who we are, which fleet, with which credential. */
 export interface ActiveContext {
@@ -118,7 +118,9 @@ export class FleetContext {
     const session = await this.deps.keeper.session().catch(() => undefined);
     if (session) {
       const credential: Credential = { kind: 'oauth', source: 'oauth', secret: session.accessToken, account: session.account.label };
-      for (const fleet of await this.fleetsOf(credential).catch(() => session.fleets.map((f) => ({ ...f, relay: this.deps.endpoints.relay })))) {
+      for (const fleet of await this.fleetsOf(credential).catch(() =>
+        session.fleets.map((f) => ({ ...f, relay: this.deps.endpoints.relay })),
+      )) {
         add(fleet, 'oauth');
       }
     }
@@ -158,16 +160,19 @@ export class FleetContext {
       const stored = credential.fleetId ? this.deps.keys.list().find((k) => k.fleetId === credential.fleetId) : undefined;
       const learned = await this.learnKey(credential);
       if (stored && stored.fleetId !== learned.fleet.id) {
-        throw new CredentialRefusedError(credential.source, `the server says this key belongs to fleet "${learned.fleet.name}", not "${stored.fleetName}"`);
+        throw new CredentialRefusedError(
+          credential.source,
+          `the server says this key belongs to fleet "${learned.fleet.name}", not "${stored.fleetName}"`,
+        );
       }
       return { credential, fleet: learned.fleet, identity: `apikey:${learned.keyName}`, expiresAt: learned.expiresAt, skipped };
     }
     const session = await this.deps.keeper.peek();
     const fleets = await this.fleetsOf(credential);
     const preferred = [wanted, this.activeFleetId(), this.deps.settingFleet()].filter((v): v is string => !!v);
-    const fleet =
-      preferred.map((p) => fleets.find((f) => f.id === p || f.name === p)).find((f) => f) ?? fleets[0];
-    if (!fleet) throw new CmdopError(`${credential.account} is not a member of any fleet. Ask a fleet owner to invite you, or add a fleet API key.`);
+    const fleet = preferred.map((p) => fleets.find((f) => f.id === p || f.name === p)).find((f) => f) ?? fleets[0];
+    if (!fleet)
+      throw new CmdopError(`${credential.account} is not a member of any fleet. Ask a fleet owner to invite you, or add a fleet API key.`);
     return { credential, fleet, identity: credential.account, expiresAt: session?.expiresAt, skipped };
   }
 

@@ -1,4 +1,4 @@
-import type { SecretStore } from './storage';
+import type { SecretStore } from '../windows/storage';
 
 const KEY = 'cmdop.commandHistory';
 const LIMIT = 25;

@@ -16,7 +16,10 @@ function socketAlive(path: string): Promise<boolean> {
     const socket = createConnection(path);
     const timer = setTimeout(() => (socket.destroy(), resolve(true)), 1_000);
     socket.once('connect', () => (clearTimeout(timer), socket.destroy(), resolve(true)));
-    socket.once('error', (err: NodeJS.ErrnoException) => (clearTimeout(timer), resolve(err.code !== 'ECONNREFUSED' && err.code !== 'ENOENT')));
+    socket.once(
+      'error',
+      (err: NodeJS.ErrnoException) => (clearTimeout(timer), resolve(err.code !== 'ECONNREFUSED' && err.code !== 'ENOENT')),
+    );
   });
 }
 
@@ -65,7 +68,9 @@ export class SecretPeers implements SecretStore {
     const uid = process.getuid?.() ?? 0;
     const parent = dirname(ownDir);
     const removed: string[] = [];
-    const names = (await readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(`${FOLDER_PREFIX}${uid}-`) && n !== basename(ownDir));
+    const names = (await readdir(parent).catch(() => [] as string[])).filter(
+      (n) => n.startsWith(`${FOLDER_PREFIX}${uid}-`) && n !== basename(ownDir),
+    );
     for (const name of names) {
       const folder = join(parent, name);
       try {
@@ -167,7 +172,9 @@ export class SecretPeers implements SecretStore {
     if (!this.server) return;
     let peers: string[];
     try {
-      peers = readdirSync(this.dir).filter((f) => f.endsWith('.sock')).map((f) => join(this.dir, f));
+      peers = readdirSync(this.dir)
+        .filter((f) => f.endsWith('.sock'))
+        .map((f) => join(this.dir, f));
     } catch {
       return;
     }

@@ -38,7 +38,9 @@ export function loggingFetch(log: RequestLogger, inner: typeof fetch = fetch): t
     const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
     const where = redactUrl(request ? request.url : String(input));
     const started = performance.now();
-    log.trace(`HTTP ${method} ${where} headers ${JSON.stringify(redactHeaders(headerPairs((init as FetchInit)?.headers ?? request?.headers)))}${bodyText(init?.body)}`);
+    log.trace(
+      `HTTP ${method} ${where} headers ${JSON.stringify(redactHeaders(headerPairs((init as FetchInit)?.headers ?? request?.headers)))}${bodyText(init?.body)}`,
+    );
     try {
       const response = await inner(input, init);
       log.debug(`HTTP ${method} ${where} → ${response.status} ${response.statusText} (${elapsedMs(started)})`.replace(/ {2}/g, ' '));
