@@ -22,6 +22,8 @@ import { StatusController } from './vscode/statusController';
 import { registerShellProfile } from './vscode/terminalProfile';
 import { SessionsView } from './vscode/sessionsView';
 import { newRunbook, openWalkthrough } from './vscode/commands/walkthrough';
+import { chatToolDeps } from './vscode/chatTools/chatToolDeps';
+import { registerChatTools } from './vscode/chatTools/registerChatTools';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -42,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
   let services: ModeServices | undefined;
   let tree: MachinesTree | undefined;
   let sessions: SessionsView | undefined;
+  let status: StatusController | undefined;
   const perMode: vscode.Disposable[] = [];
   const fleetChanged = new vscode.EventEmitter<void>();
   context.subscriptions.push(fleetChanged);
@@ -49,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Everything that depends on the mode (prod/dev) is rebuilt when the mode or its endpoints change.
   const build = () => {
     vscode.Disposable.from(...perMode.splice(0)).dispose();
+    status = undefined;
     services?.dispose();
     pool.reset();
     try {
@@ -61,7 +65,8 @@ export function activate(context: vscode.ExtensionContext): void {
       return;
     }
     const s = services;
-    const status = new StatusController(s.fleets, bar, log);
+    const statusNow = new StatusController(s.fleets, bar, log);
+    status = statusNow;
     tree = new MachinesTree(s.fleets, s.api);
     const view = vscode.window.createTreeView('cmdop.machines', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
     sessions = new SessionsView(s.fleets, pool, log);
@@ -82,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): void {
           sessions?.refresh();
           fleetChanged.fire();
         }
-        void status.update();
+        void statusNow.update();
       }),
       s.keeper.onDidChange(({ reason, detail }) => {
         if (reason !== 'expired') return;
@@ -94,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
           });
       }),
     );
-    void status.update();
+    void statusNow.update();
     fleetChanged.fire();
   };
   build();
@@ -129,6 +134,13 @@ export function activate(context: vscode.ExtensionContext): void {
     commands: history,
     log,
   });
+
+  // One set of chat-tool dependencies per services object, so the tools' lazily built handlers are reused.
+  let chatToolsFor: { services: ModeServices; deps: ReturnType<typeof chatToolDeps> } | undefined;
+  const chatTools = (s: ModeServices) => {
+    if (chatToolsFor?.services !== s) chatToolsFor = { services: s, deps: chatToolDeps(fanOutDeps(s), () => status?.active) };
+    return chatToolsFor.deps;
+  };
 
   context.subscriptions.push(
     { dispose: () => vscode.Disposable.from(...perMode).dispose() },
@@ -230,6 +242,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     vscode.commands.registerCommand('cmdop.showLog', () => log.show()),
     registerShellProfile(() => services && machineDeps(services)),
+    registerChatTools(() => services && chatTools(services)),
     vscode.commands.registerCommand('cmdop.sessions.refresh', () => sessions?.refresh()),
     vscode.commands.registerCommand(
       'cmdop.sessions.attach',
