@@ -46,6 +46,8 @@ export interface FleetServerOptions {
   outputBufferBytes?: number;
   /** Relays serve only what an upstream CMDOP relay has; this project's extensions answer UNIMPLEMENTED. */
   upstreamOnly?: boolean;
+  /** This project's addition: the relays delay every message and unary call this many ms each way, as across the internet. */
+  latencyMs?: number;
   /** Generate a CA for this run and serve the identity provider, API and relays over TLS with certificates from it. */
   tls?: boolean;
 }
@@ -174,6 +176,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
         version: FLEET_SERVER_VERSION,
         log,
         faults: relayFaults,
+        latencyMs: options.latencyMs,
       });
     }
 
