@@ -80,6 +80,8 @@ export interface FleetServer {
   sessions(fleetId: string): SessionSnapshot[];
   /** Agent-host processes running now (each serves many machines). */
   agentHostProcesses(): number;
+  /** This project's addition: changes the relays' `latencyMs` while running (benchmarks compare delays on one server). */
+  setRelayLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -122,6 +124,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
     closers.push(() => idp.close());
     const resolver = new CredentialResolver(directory, apiKeys, idp.checkAccessToken);
 
+    const latency = { ms: options.latencyMs ?? 0 };
     const relayFaults = new RelayFaults();
     const faults: FaultControls = {
       relayOutage: (seconds) => relayFaults.outage(seconds),
@@ -176,7 +179,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
         version: FLEET_SERVER_VERSION,
         log,
         faults: relayFaults,
-        latencyMs: options.latencyMs,
+        latencyMs: () => latency.ms,
       });
     }
 
@@ -218,6 +221,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
           .all(fleetId)
           .map((s) => ({ id: s.id, hostname: s.machine.hostname, command: s.origin.command, state: s.state, end: s.end })),
       agentHostProcesses: () => supervisor.hostProcessCount,
+      setRelayLatency: (ms) => (latency.ms = Math.max(0, ms)),
       close,
     };
   } catch (err) {

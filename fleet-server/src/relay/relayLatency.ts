@@ -8,19 +8,22 @@ type Streamish = {
 };
 
 /**
- * This project's addition (`--latency <ms>`): every message and unary call through the relay is delayed by `ms`
+ * This project's addition (`--latency <ms>`): every message and unary call through the relay is delayed by `latencyMs()`
  * each way, as a relay across the internet would, so clients can be measured and tested as they behave there.
- * Requests and incoming stream messages wait `ms` before the handler sees them; responses, outgoing stream messages
- * and a stream's end or error wait `ms` before they leave. Equal delays keep every stream's order (timers of the
- * same duration fire in the order they were set).
+ * Requests and incoming stream messages wait that long before the handler sees them; responses, outgoing stream
+ * messages and a stream's end or error wait that long before they leave. Equal delays keep every stream's order
+ * (timers of the same duration fire in the order they were set); a change of the delay mid-stream may reorder.
  */
 export function withLatency(
   service: grpc.ServiceDefinition,
   handlers: grpc.UntypedServiceImplementation,
-  ms: number,
+  latencyMs: () => number,
 ): grpc.UntypedServiceImplementation {
-  if (!(ms > 0)) return handlers;
-  const later = (fn: () => void) => void setTimeout(fn, ms);
+  const later = (fn: () => void) => {
+    const ms = latencyMs();
+    if (ms > 0) setTimeout(fn, ms);
+    else fn();
+  };
   const delayed: grpc.UntypedServiceImplementation = {};
   for (const [name, handler] of Object.entries(handlers) as [string, Handler][]) {
     const method = service[name];

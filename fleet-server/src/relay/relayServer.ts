@@ -41,5 +41,5 @@ export function serveTerminalService(server: grpc.Server, deps: RelayDeps): void
     // Left out, grpc-js answers UNIMPLEMENTED, as an upstream relay does for this project's extension RPCs.
     ...(deps.upstreamOnly ? {} : { StreamSessionOutput }),
   } as unknown as grpc.UntypedServiceImplementation;
-  server.addService(service, withLatency(service, handlers, deps.latencyMs ?? 0));
+  server.addService(service, deps.latencyMs ? withLatency(service, handlers, deps.latencyMs) : handlers);
 }
