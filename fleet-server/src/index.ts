@@ -192,7 +192,18 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
     const startMachine = (fleetId: string, hostname: string): Promise<void> => supervisor.start(machineOf(fleetId, hostname));
 
     const api = await startRestServer(
-      { directory, resolver, apiKeys, audit, relayFor: relayAddressOf, adminToken, stopMachine, startMachine, faults },
+      {
+        directory,
+        resolver,
+        apiKeys,
+        audit,
+        relayFor: relayAddressOf,
+        adminToken,
+        stopMachine,
+        startMachine,
+        faults,
+        upstreamOnly: options.upstreamOnly,
+      },
       { bind: host, public: publicHost },
       options.ports?.api ?? 0,
       log,
