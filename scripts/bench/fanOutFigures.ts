@@ -66,8 +66,24 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
+/**
+ * Restarts the machines, so their shared shells are gone: the SDK's execute() types into a machine's shared shell,
+ * which this fleet server starts on first use; each SDK baseline pays for starting them, the same in every scenario.
+ */
+async function restartMachines(server: FleetServer, hostnames: string[]): Promise<void> {
+  for (let i = 0; i < hostnames.length; i += 100) {
+    await Promise.all(
+      hostnames.slice(i, i + 100).map(async (h) => {
+        await server.stopMachine(SCALE_FLEET_ID, h);
+        await server.startMachine(SCALE_FLEET_ID, h);
+      }),
+    );
+  }
+}
+
 /** The extension's engine and the SDK baseline, one after the other, at one relay latency. */
 async function scenario(server: FleetServer, target: FanOutTarget, latencyMs: number, withSdk: boolean) {
+  if (server.sessions(SCALE_FLEET_ID).some((s) => s.state !== 'ended')) await restartMachines(server, target.hostnames);
   server.setRelayLatency(latencyMs);
   try {
     const control = startIdleControl();

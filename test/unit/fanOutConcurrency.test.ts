@@ -49,7 +49,7 @@ describe('adaptive fan-out concurrency', () => {
     const c = new AdaptiveConcurrency({ ceiling: 128 });
     steady(c, 2, 40);
     assert.equal(c.limit, 64);
-    c.succeeded(40 * 2 + 25 + 1);
+    c.succeeded(40 * 3 + 50 + 1);
     assert.equal(c.limit, 48, 'three quarters');
     c.succeeded(500);
     assert.equal(c.limit, 48, 'at most once per round');

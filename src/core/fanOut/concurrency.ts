@@ -16,9 +16,9 @@ export interface ConcurrencyOptions {
   ceiling: number;
   /** Where it starts (default 16, or the ceiling if lower). */
   initial?: number;
-  /** A session set up more slowly than this many times the fastest seen counts as the relay queueing (default 2). */
+  /** A session set up more slowly than this many times the fastest seen counts as the relay queueing (default 3). */
   latencyTolerance?: number;
-  /** ...plus this many ms, so the jitter of a loopback relay (a few ms) is not taken for queueing (default 25). */
+  /** ...plus this many ms, so the jitter of a loopback relay (a few ms) is not taken for queueing (default 50). */
   latencySlackMs?: number;
 }
 
@@ -44,8 +44,8 @@ export class AdaptiveConcurrency {
   constructor(options: ConcurrencyOptions) {
     this.ceiling = Math.max(1, Math.floor(options.ceiling) || 1);
     this.window = clamp(Math.floor(options.initial ?? 16) || 1, 1, this.ceiling);
-    this.tolerance = Math.max(1, options.latencyTolerance ?? 2);
-    this.slackMs = Math.max(0, options.latencySlackMs ?? 25);
+    this.tolerance = Math.max(1, options.latencyTolerance ?? 3);
+    this.slackMs = Math.max(0, options.latencySlackMs ?? 50);
   }
 
   /** Sessions that may be open now. */
