@@ -12,18 +12,10 @@ import type { MachineResult } from '../../src/core/fanOut/fanOut';
 import type { FleetInfo, Machine } from '../../src/core/fleet/fleetApi';
 import type { ActiveContext } from '../../src/core/fleet/fleetContext';
 import type { Role } from '../../src/core/oauth/tokens';
+import { machine } from './support/machine';
 
-const host = (hostname: string, online = true, extra: Partial<Machine> = {}): Machine => ({
-  id: hostname,
-  name: hostname,
-  hostname,
-  os: 'linux',
-  is_online: online,
-  status: online ? 'online' : 'offline',
-  last_seen: '2026-11-22T10:00:00Z',
-  agent_version: '1.0.0',
-  ...extra,
-});
+/** A machine whose hostname is exactly `hostname`. */
+const host = (hostname: string, online = true): Machine => ({ ...machine(hostname, online), hostname });
 
 const FLEET = ['web-1', 'web-2', 'web-10', 'db-1'].map((h) => host(h)).concat(host('batch-1', false));
 
