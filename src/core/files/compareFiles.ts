@@ -15,10 +15,10 @@ export const MISSING_DETAIL = 'no such file';
  * home): the content is the machine's output, so the Runs view groups identical files like identical outputs.
  */
 export class FileReadRunner implements CommandRunner {
-  constructor(private readonly filesOf: (hostname: string) => MachineFiles) {}
+  constructor(private readonly filesOf: (hostname: string) => MachineFiles | Promise<MachineFiles>) {}
 
   async run(hostname: string, path: string, io: { signal: AbortSignal; onOutput(data: Uint8Array): void }): Promise<CommandExit> {
-    const files = this.filesOf(hostname);
+    const files = await this.filesOf(hostname);
     const absolute = path.startsWith('~') ? `${await files.home()}${path.slice(1)}` : path;
     try {
       const content = await readWholeFile((offset, length) => files.read(absolute, offset, length), `${hostname}:${absolute}`, {
