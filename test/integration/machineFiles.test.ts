@@ -2,80 +2,32 @@
 // channel, against a relay that serves the upstream File* RPCs of the shared proto from a folder, with the
 // fleet server's 1 MiB receive limit: names, numbers and types on the wire, chunking, and refusals.
 import assert from 'node:assert/strict';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as grpc from '@grpc/grpc-js';
-import { loadTerminalService } from '../../fleet-server/src/relay/terminalProto';
 import { FileTooLargeToWriteError, type MachineFileError } from '../../src/core/errors';
 import { readWholeFile } from '../../src/core/files/chunkedReader';
 import { FileKind, toFileStat } from '../../src/core/files/fileEntry';
 import { MachineFiles } from '../../src/core/files/machineFiles';
 import { RelayClient } from '../../src/core/relay/relayClient';
-
-type Call = grpc.ServerUnaryCall<Record<string, any>, unknown>;
-type Callback = grpc.sendUnaryData<unknown>;
-
-/** A stand-in relay: one machine, web-1, whose files are a temporary folder. */
-function folderRelay(home: string, seen: { method: string; session: string }[]) {
-  const entryOf = (path: string) => {
-    const st = lstatSync(path);
-    return {
-      name: path.split('/').pop(),
-      path,
-      type: st.isSymbolicLink() ? 'STREAM_SYMLINK' : st.isDirectory() ? 'STREAM_DIRECTORY' : 'STREAM_FILE',
-      size: st.size,
-      permissions: 'rw-r--r--',
-      modified_at: { seconds: Math.floor(st.mtimeMs / 1000), nanos: 0 },
-      is_writable: true,
-      symlink_target: st.isSymbolicLink() ? readlinkSync(path) : '',
-    };
-  };
-  const answer = (method: string, fn: (req: Record<string, any>) => unknown) => (call: Call, cb: Callback) => {
-    seen.push({ method, session: call.request.session_id });
-    try {
-      if (!String(call.request.path ?? home).startsWith(home)) throw new Error('path is outside the home folder');
-      cb(null, { success: true, error: '', result: fn(call.request) });
-    } catch (err) {
-      cb(null, { success: false, error: (err as Error).message });
-    }
-  };
-  return {
-    GetSessionByHostname: (call: Call, cb: Callback) =>
-      cb(null, { found: call.request.hostname === 'web-1', session_id: 'agent-web-1', status: 'connected', working_directory: home }),
-    FileGetInfo: answer('FileGetInfo', (r) => ({ entry: entryOf(r.path) })),
-    FileListDirectory: answer('FileListDirectory', (r) => ({
-      current_path: r.path,
-      entries: readdirSync(r.path).map((n) => entryOf(join(r.path, n))),
-      has_more: false,
-    })),
-    FileRead: answer('FileRead', (r) => {
-      const all = readFileSync(r.path);
-      const offset = Number(r.offset);
-      return { content: all.subarray(offset, Number(r.length) ? offset + Number(r.length) : undefined), total_size: all.length };
-    }),
-    FileWrite: answer('FileWrite', (r) => (writeFileSync(r.path, r.content), { bytes_written: r.content.length })),
-  };
-}
+import { type FolderFileRelay, startFolderFileRelay } from './support/folderFileRelay';
 
 describe('machine files through a real relay channel', () => {
   let home: string;
-  let server: grpc.Server;
+  let relay: FolderFileRelay;
   let client: RelayClient;
-  const seen: { method: string; session: string }[] = [];
+  let seen: FolderFileRelay['seen'];
 
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'cmdop-files-'));
     writeFileSync(join(home, 'app.conf'), 'port = 8080\n');
     symlinkSync('app.conf', join(home, 'current.conf'));
-    server = new grpc.Server({ 'grpc.max_receive_message_length': 1024 * 1024 });
-    server.addService(loadTerminalService(), folderRelay(home, seen) as unknown as grpc.UntypedServiceImplementation);
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-    );
+    // The fleet server's receive limit (1 MiB), so a bigger save meets a relay refusal.
+    relay = await startFolderFileRelay(home, { maxReceiveBytes: 1024 * 1024 });
+    seen = relay.seen;
     client = new RelayClient({
-      address: `127.0.0.1:${port}`,
+      address: relay.address,
       fleetId: 'acme-prod',
       fleetName: 'Acme Production',
       credential: { kind: 'apiKey', source: 'setting', secret: 'cmdop_test', fleetId: 'acme-prod' },
@@ -83,7 +35,7 @@ describe('machine files through a real relay channel', () => {
   });
   after(() => {
     client?.close();
-    server?.forceShutdown();
+    relay?.close();
     rmSync(home, { recursive: true, force: true });
   });
 
