@@ -22,6 +22,16 @@ import { StatusController } from './vscode/statusController';
 import { registerShellProfile } from './vscode/terminalProfile';
 import { SessionsView } from './vscode/sessionsView';
 import { newRunbook, openWalkthrough } from './vscode/commands/walkthrough';
+import { MACHINE_FILES_SCHEME } from './core/files/machineUri';
+import { MachineFileSystem } from './vscode/machineFiles';
+import {
+  compareFileAcrossMachines,
+  findInMachineFolder,
+  goToMachineFile,
+  type MachineFilesDeps,
+  openMachineFile,
+  openMachineFolder,
+} from './vscode/commands/machineFiles';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -40,6 +50,12 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push({ dispose: () => peers.dispose() });
 
   let services: ModeServices | undefined;
+  // Registered once, before the mode's services: a machine folder restored by a reload asks for its files at once.
+  const machineFiles = new MachineFileSystem(() => services && { fleets: services.fleets, pool });
+  context.subscriptions.push(
+    machineFiles,
+    vscode.workspace.registerFileSystemProvider(MACHINE_FILES_SCHEME, machineFiles, { isCaseSensitive: true }),
+  );
   let tree: MachinesTree | undefined;
   let sessions: SessionsView | undefined;
   const perMode: vscode.Disposable[] = [];
@@ -78,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): void {
         if (change === 'credentials') {
           // A new fleet or credential means new channels: drop the old ones so nothing leaks across fleets.
           pool.reset();
+          machineFiles.forgetFleets();
           tree?.refresh();
           sessions?.refresh();
           fleetChanged.fire();
@@ -130,8 +147,24 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
   });
 
+  const filesDeps = (s: ModeServices): MachineFilesDeps => ({ ...machineDeps(s), provider: machineFiles, runs });
+  const machineFileCommands: [string, (deps: MachineFilesDeps, arg: unknown) => Promise<void>][] = [
+    ['cmdop.openMachineFolder', (deps, node) => openMachineFolder(deps, node, 'open')],
+    ['cmdop.addMachineFolder', (deps, node) => openMachineFolder(deps, node, 'add')],
+    ['cmdop.openMachineFile', openMachineFile],
+    ['cmdop.findInMachineFolder', findInMachineFolder],
+    ['cmdop.goToMachineFile', goToMachineFile],
+    ['cmdop.compareFileAcrossMachines', compareFileAcrossMachines],
+  ];
+
   context.subscriptions.push(
     { dispose: () => vscode.Disposable.from(...perMode).dispose() },
+    ...machineFileCommands.map(([id, command]) =>
+      vscode.commands.registerCommand(
+        id,
+        run((s, arg) => command(filesDeps(s), arg)),
+      ),
+    ),
     { dispose: () => services?.dispose() },
     vscode.commands.registerCommand(
       'cmdop.signIn',

@@ -7,6 +7,7 @@ import { startFleetServer } from '../../fleet-server/src/index';
 import { execFigures } from './execFigures';
 import { FAN_OUT_MACHINES, fanOutFigures } from './fanOutFigures';
 import { runbookFigures } from './runbookFigures';
+import { pagingFigures } from './pagingFigures';
 import { proxyFigures } from './proxyFigures';
 import { sdkLatencyFigures } from './sdkLatencyFigures';
 import { RequestLog } from './httpRequests';
@@ -59,6 +60,11 @@ async function main(): Promise<void> {
       );
       return;
     }
+    // `--only paging`: the Machines view's paging rows (core + REST, no code-server).
+    if (only === 'paging') {
+      printTable(await pagingFigures(server), { allHints });
+      return;
+    }
     // `--only runbooks`: the runbook language server rows over LSP (no code-server).
     if (only === 'runbooks') {
       printTable(await runbookFigures(server), { allHints });
@@ -79,6 +85,8 @@ async function main(): Promise<void> {
     const [activation, ...rest] = await workbenchFigures(server, requests);
     console.log(`bench: fan-out to ${FAN_OUT_MACHINES} online machines (extension engine vs @cmdop/node)…`);
     const fanOut = await fanOutFigures(server);
+    console.log('bench: machine paging: 100,000-machine first page and filter, 10,000 loaded to the end…');
+    const paging = await pagingFigures(server);
     console.log('bench: runbook language server: 1,000-block diagnostics, completion in the 10,000-machine fleet…');
     const runbooks = await runbookFigures(server);
     const figures = [
@@ -89,6 +97,7 @@ async function main(): Promise<void> {
       ...sdkLatency,
       ...proxied,
       ...rest.slice(2),
+      ...paging,
       ...fanOut,
       ...runbooks,
     ];

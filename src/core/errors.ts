@@ -114,3 +114,56 @@ export class NoCredentialForFleetError extends CmdopError {
     );
   }
 }
+
+/** How a file operation on a machine failed, in the terms of VS Code's FileSystemError kinds. */
+export type MachineFileErrorKind =
+  'FileNotFound' | 'FileExists' | 'FileNotADirectory' | 'FileIsADirectory' | 'NoPermissions' | 'Unavailable' | 'Other';
+
+/** A file operation on a machine failed; `kind` picks the FileSystemError the editor shows. */
+export class MachineFileError extends CmdopError {
+  constructor(
+    readonly kind: MachineFileErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A save bigger than the relay carries in one message: refused whole, never cut. */
+export class FileTooLargeToWriteError extends MachineFileError {
+  constructor(path: string, size: number, limit: number, refusedByRelay = false) {
+    const limitText = refusedByRelay
+      ? 'the relay refused it as too large for one message'
+      : `the CMDOP relay carries at most ${formatBytes(limit)} in one write`;
+    super(
+      'NoPermissions',
+      `${path} is ${formatBytes(size)} and ${limitText}, so it was not saved (nothing was cut or written). Make the file smaller, or copy it to the machine another way.`,
+    );
+  }
+}
+
+/** Guests see a fleet's machines and read their files but never change them. */
+export class GuestReadOnlyError extends MachineFileError {
+  constructor(fleet: string) {
+    super(
+      'NoPermissions',
+      `You are a Guest in fleet "${fleet}": files on its machines are read-only for you. Ask a fleet admin for the Member role to change them.`,
+    );
+  }
+}
+
+/** The machine cannot be reached now; the folder works again once it is back, with no reload. */
+export class MachineUnavailableError extends MachineFileError {
+  constructor(hostname: string, fleet: string, detail: string) {
+    super(
+      'Unavailable',
+      `${hostname} in fleet "${fleet}" is unavailable (${detail}). Start the machine's agent; its files come back by themselves once it is online.`,
+    );
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MiB`;
+}

@@ -3,6 +3,7 @@ import { CmdopError } from '../core/errors';
 import type { FleetApi, FleetInfo } from '../core/fleet/fleetApi';
 import type { FleetContext } from '../core/fleet/fleetContext';
 import { FanOut, type MachineResult } from '../core/fanOut/fanOut';
+import { AdaptiveConcurrency, DEFAULT_FAN_OUT_CEILING } from '../core/fanOut/concurrency';
 import { RelaySessionRunner } from '../core/fanOut/relayRunner';
 import type { FanOutRunInfo, RunHistory } from '../core/fanOut/runHistory';
 import { countsLabel } from '../core/fanOut/runReport';
@@ -30,10 +31,22 @@ export function fanOutSettings(): FanOutSettings {
   const positive = (value: unknown, fallback: number) =>
     typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
   return {
-    concurrency: Math.max(1, Math.floor(positive(config.get('concurrency'), 16))),
+    concurrency: Math.max(1, Math.floor(positive(config.get('concurrency'), DEFAULT_FAN_OUT_CEILING))),
     timeoutMs: positive(config.get('timeoutSeconds'), 300) * 1000,
     confirmAbove: positive(config.get('confirmAbove'), 10),
   };
+}
+
+/** How many run at once when the run starts (the adaptive concurrency's first window). */
+function concurrencyNote(ceiling: number): string {
+  return `At most ${new AdaptiveConcurrency({ ceiling }).limit} at a time`;
+}
+
+/** ...and how far it may widen while the relay keeps up. */
+function widening(ceiling: number): string {
+  return new AdaptiveConcurrency({ ceiling }).limit < ceiling
+    ? ` Up to ${ceiling} at once later in the run, while the relay keeps up.`
+    : '';
 }
 
 /** The fleet by id among the fleets the user's credentials reach. */
@@ -81,7 +94,7 @@ export async function launchFanOut(
       `Run \`${command}\` on ${targets.run.length} machines in ${fleet.name}?`,
       {
         modal: true,
-        detail: `At most ${settings.concurrency} at a time; each stops after ${settings.timeoutMs ? `${settings.timeoutMs / 1000} s` : 'no limit'}.${skippedNote}`,
+        detail: `${concurrencyNote(settings.concurrency)}; each stops after ${settings.timeoutMs ? `${settings.timeoutMs / 1000} s` : 'no limit'}.${widening(settings.concurrency)}${skippedNote}`,
       },
       'Run',
     );
@@ -98,7 +111,7 @@ export async function launchFanOut(
   });
   const run = deps.history.add({ command, fleetId: fleet.id, fleetName: fleet.name, startedAt: new Date(), fanOut });
   deps.log.info(
-    `Fan-out #${run.id} on ${fleet.name}: ${targets.run.length} machines, ${targets.skipped.length} skipped, concurrency ${settings.concurrency}`,
+    `Fan-out #${run.id} on ${fleet.name}: ${targets.run.length} machines, ${targets.skipped.length} skipped, concurrency up to ${settings.concurrency}`,
   );
   void vscode.commands.executeCommand('cmdop.runs.focus');
   showProgress(run);

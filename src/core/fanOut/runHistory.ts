@@ -8,6 +8,8 @@ export interface FanOutRunInfo {
   fleetName: string;
   startedAt: Date;
   fanOut: FanOut;
+  /** The run read one file on each machine (Compare File Across Machines): `command` is its path. */
+  comparesFile?: boolean;
 }
 
 /** The runs of this window, newest first, the last `limit` kept. */
