@@ -134,7 +134,14 @@ export class MachineFileSystem implements vscode.FileSystemProvider, vscode.Disp
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
     return this.guard(async () => {
       const { files, path } = await this.open(uri);
-      return readWholeFile((offset, length) => files.read(path, offset, length), `${files.hostname}:${path}`);
+      const content = await readWholeFile((offset, length) => files.read(path, offset, length), `${files.hostname}:${path}`);
+      // An open editor under a machine folder is polled even when its folder is not expanded in the explorer.
+      const key = uri.toString();
+      if (this.watcher.covers(key)) {
+        const entry = await files.stat(path).catch(() => undefined);
+        if (entry) this.watcher.seen(key, { kind: 'file', entries: new Map([[key, entrySignature(entry)]]) });
+      }
+      return content;
     });
   }
 

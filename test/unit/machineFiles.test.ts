@@ -218,6 +218,24 @@ describe('change watcher', () => {
     watcher.dispose();
   });
 
+  test('a folder that was unreachable is announced as changed once it answers again', async () => {
+    let offline = false;
+    const watcher = new ChangeWatcher(() => (offline ? Promise.reject(new Error('offline')) : Promise.resolve(dir([]))), 60_000);
+    const seen: string[] = [];
+    watcher.onDidChange((changes) => seen.push(...changes.map((c) => `${c.kind} ${c.key}`)));
+    watcher.watch('cmdop://f/web-1/h', true);
+    await watcher.pollOnce();
+    offline = true;
+    await watcher.pollOnce();
+    assert.deepEqual(seen, []);
+    offline = false;
+    await watcher.pollOnce();
+    assert.deepEqual(seen, ['changed cmdop://f/web-1/h']);
+    await watcher.pollOnce();
+    assert.equal(seen.length, 1);
+    watcher.dispose();
+  });
+
   test('a watched file that goes away and comes back is deleted, then created', () => {
     const file = (sig?: string): Snapshot => ({ kind: 'file', entries: new Map(sig ? [['k', sig]] : []) });
     assert.deepEqual(diffSnapshots('k', file('1'), undefined), [{ key: 'k', kind: 'deleted' }]);

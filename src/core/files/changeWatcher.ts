@@ -23,6 +23,8 @@ interface Watched {
   /** Last time it was listed or read (folders shown in the explorer, files open in an editor). */
   seenAt: number;
   last?: Snapshot;
+  /** The last poll could not ask the machine (offline): its coming back is announced. */
+  unreachable?: boolean;
 }
 
 /** Poll every 2 s: a change is seen well within 5 s while the window is focused. */
@@ -77,6 +79,11 @@ export class ChangeWatcher {
     };
   }
 
+  /** Whether seen() would poll this key: it is watched, or under a recursive watch. */
+  covers(key: string): boolean {
+    return this.watched.has(key) || this.coveredByRecursiveWatch(key);
+  }
+
   /** The explorer listed a folder or an editor read a file: polled from now on if a recursive watch covers it. */
   seen(key: string, snapshot: Snapshot): void {
     const existing = this.watched.get(key);
@@ -106,9 +113,13 @@ export class ChangeWatcher {
         try {
           now = await this.fetch(key, entry.last?.kind);
         } catch {
-          return; // unreachable for now: compared again once it answers
+          entry.unreachable = true; // compared again once it answers
+          return;
         }
         if (this.watched.get(key) !== entry) return;
+        // Back after being unreachable: what showed an error is read again even if nothing changed meanwhile.
+        if (entry.unreachable) found.push({ key, kind: 'changed' });
+        entry.unreachable = false;
         const before = entry.last;
         // Gone is kept as an empty snapshot, so it coming back is seen as created.
         entry.last = now ?? { kind: before?.kind ?? 'file', entries: new Map() };
