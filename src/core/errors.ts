@@ -96,6 +96,15 @@ export class CrossFleetCredentialError extends CmdopError {
   }
 }
 
+/** Said wherever the mode's services could not be built (a bad setting); the log says which one. */
+export const NOT_CONFIGURED_MESSAGE = 'CMDOP is not configured correctly; see "CMDOP: Show Log".';
+
+export class NotConfiguredError extends CmdopError {
+  constructor() {
+    super(NOT_CONFIGURED_MESSAGE);
+  }
+}
+
 export class ApiError extends CmdopError {
   constructor(
     readonly status: number,

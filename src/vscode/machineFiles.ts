@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CmdopError, GuestReadOnlyError, MachineFileError } from '../core/errors';
+import { CmdopError, GuestReadOnlyError, MachineFileError, NOT_CONFIGURED_MESSAGE } from '../core/errors';
 import { ChangeWatcher, type Snapshot } from '../core/files/changeWatcher';
 import { readWholeFile } from '../core/files/chunkedReader';
 import { entryKind, entrySignature, FileKind, toFileStat, type WireFileEntry } from '../core/files/fileEntry';
@@ -252,7 +252,7 @@ export class MachineFileSystem implements vscode.FileSystemProvider, vscode.Disp
 
   private requireAccess(): MachineFilesAccess {
     const access = this.access();
-    if (!access) throw new MachineFileError('Unavailable', 'CMDOP is not configured correctly; see "CMDOP: Show Log".');
+    if (!access) throw new MachineFileError('Unavailable', NOT_CONFIGURED_MESSAGE);
     return access;
   }
 
