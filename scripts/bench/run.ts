@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startFleetServer } from '../../fleet-server/src/index';
 import { execFigures } from './execFigures';
 import { FAN_OUT_MACHINES, fanOutFigures } from './fanOutFigures';
+import { filesFigures } from './filesFigures';
 import { runbookFigures } from './runbookFigures';
 import { pagingFigures } from './pagingFigures';
 import { proxyFigures } from './proxyFigures';
@@ -38,6 +39,11 @@ async function main(): Promise<void> {
   // `--only sdk-latency`: just the run-command vs SDK execute() rows (their own small fleet servers).
   if (only === 'sdk-latency') {
     printTable(await sdkLatencyFigures(), { allHints });
+    return;
+  }
+  // `--only files`: machine files (reader vs bare grpc-js, a 10,000-entry folder, a 1 MiB save; own stand-in relay).
+  if (only === 'files') {
+    printTable(await filesFigures(), { allHints });
     return;
   }
   // `--only proxy`: REST through a forward proxy vs directly (its own small TLS fleet server).
@@ -89,6 +95,8 @@ async function main(): Promise<void> {
     const paging = await pagingFigures(server);
     console.log('bench: runbook language server: 1,000-block diagnostics, completion in the 10,000-machine fleet…');
     const runbooks = await runbookFigures(server);
+    console.log('bench: machine files: 50 MiB read vs bare grpc-js, 10,000-entry folder, 1 MiB save…');
+    const machineFiles = await filesFigures();
     const figures = [
       activation,
       ...sizes,
@@ -100,6 +108,7 @@ async function main(): Promise<void> {
       ...paging,
       ...fanOut,
       ...runbooks,
+      ...machineFiles,
     ];
     const wallS = (Date.now() - started) / 1000;
 

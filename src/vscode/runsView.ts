@@ -83,7 +83,7 @@ export class RunsView implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
 function runItem(run: FanOutRunInfo, newest: boolean): vscode.TreeItem {
   const c = run.fanOut.counts();
   const item = new vscode.TreeItem(
-    run.command,
+    run.comparesFile ? `Compare ${run.command}` : run.command,
     newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
   );
   // The id changes when the run ends, so VS Code re-reads its expansion state and children.
@@ -106,7 +106,8 @@ function runItem(run: FanOutRunInfo, newest: boolean): vscode.TreeItem {
 }
 
 function groupItem(run: FanOutRunInfo, group: OutputGroup): vscode.TreeItem {
-  const item = new vscode.TreeItem(`${group.hostnames.length} machines printed the same`, vscode.TreeItemCollapsibleState.Collapsed);
+  const same = run.comparesFile ? `have the same ${run.command.split('/').pop()}` : 'printed the same';
+  const item = new vscode.TreeItem(`${group.hostnames.length} machines ${same}`, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `run:${run.id}:group:${group.hostnames.length}`;
   const first = group.output.trim().split('\n')[0] ?? '';
   item.description = first ? (first.length > 60 ? `${first.slice(0, 59)}…` : first) : '(no output)';

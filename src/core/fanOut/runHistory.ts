@@ -12,6 +12,8 @@ export interface FanOutRunInfo {
   startedAt: Date;
   fanOut: FanOut;
   origin?: RunOrigin;
+  /** The run read one file on each machine (Compare File Across Machines): `command` is its path. */
+  comparesFile?: boolean;
 }
 
 /** The runs of this window, newest first, the last `limit` kept. */
