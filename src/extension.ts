@@ -22,6 +22,20 @@ import { StatusController } from './vscode/statusController';
 import { registerShellProfile } from './vscode/terminalProfile';
 import { SessionsView } from './vscode/sessionsView';
 import { newRunbook, openWalkthrough } from './vscode/commands/walkthrough';
+import { chatToolDeps } from './vscode/chatTools/chatToolDeps';
+import { registerChatTools } from './vscode/chatTools/registerChatTools';
+import { NotConfiguredError } from './core/errors';
+import { type CommandTable, registerCommandTable } from './vscode/commandTable';
+import { MACHINE_FILES_SCHEME } from './core/files/machineUri';
+import { MachineFileSystem } from './vscode/machineFiles';
+import {
+  compareFileAcrossMachines,
+  findInMachineFolder,
+  goToMachineFile,
+  type MachineFilesDeps,
+  openMachineFile,
+  openMachineFolder,
+} from './vscode/commands/machineFiles';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -40,8 +54,15 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push({ dispose: () => peers.dispose() });
 
   let services: ModeServices | undefined;
+  // Registered once, before the mode's services: a machine folder restored by a reload asks for its files at once.
+  const machineFiles = new MachineFileSystem(() => services && { fleets: services.fleets, pool });
+  context.subscriptions.push(
+    machineFiles,
+    vscode.workspace.registerFileSystemProvider(MACHINE_FILES_SCHEME, machineFiles, { isCaseSensitive: true }),
+  );
   let tree: MachinesTree | undefined;
   let sessions: SessionsView | undefined;
+  let status: StatusController | undefined;
   const perMode: vscode.Disposable[] = [];
   const fleetChanged = new vscode.EventEmitter<void>();
   context.subscriptions.push(fleetChanged);
@@ -49,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Everything that depends on the mode (prod/dev) is rebuilt when the mode or its endpoints change.
   const build = () => {
     vscode.Disposable.from(...perMode.splice(0)).dispose();
+    status = undefined;
     services?.dispose();
     pool.reset();
     try {
@@ -61,7 +83,8 @@ export function activate(context: vscode.ExtensionContext): void {
       return;
     }
     const s = services;
-    const status = new StatusController(s.fleets, bar, log);
+    const statusNow = new StatusController(s.fleets, bar, log);
+    status = statusNow;
     tree = new MachinesTree(s.fleets, s.api);
     const view = vscode.window.createTreeView('cmdop.machines', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
     sessions = new SessionsView(s.fleets, pool, log);
@@ -78,11 +101,12 @@ export function activate(context: vscode.ExtensionContext): void {
         if (change === 'credentials') {
           // A new fleet or credential means new channels: drop the old ones so nothing leaks across fleets.
           pool.reset();
+          machineFiles.forgetFleets();
           tree?.refresh();
           sessions?.refresh();
           fleetChanged.fire();
         }
-        void status.update();
+        void statusNow.update();
       }),
       s.keeper.onDidChange(({ reason, detail }) => {
         if (reason !== 'expired') return;
@@ -94,24 +118,17 @@ export function activate(context: vscode.ExtensionContext): void {
           });
       }),
     );
-    void status.update();
+    void statusNow.update();
     fleetChanged.fire();
   };
   build();
 
+  // Every command needs the mode's services except the few that only show something.
   const run =
     (fn: (s: ModeServices, ...args: any[]) => unknown) =>
-    async (...args: unknown[]) => {
-      if (!services) {
-        void vscode.window.showErrorMessage('CMDOP is not configured correctly; see "CMDOP: Show Log".');
-        return;
-      }
-      try {
-        await fn(services, ...args);
-      } catch (err) {
-        log.error((err as Error).message);
-        void vscode.window.showErrorMessage(`CMDOP: ${(err as Error).message}`);
-      }
+    (...args: unknown[]) => {
+      if (!services) throw new NotConfiguredError();
+      return fn(services, ...args);
     };
   const machineDeps = (s: ModeServices): MachineCommandDeps => ({
     fleets: s.fleets,
@@ -130,123 +147,63 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
   });
 
+  const filesDeps = (s: ModeServices): MachineFilesDeps => ({ ...machineDeps(s), provider: machineFiles, runs });
+  const commands: CommandTable = {
+    'cmdop.signIn': run(() => signIn()),
+    'cmdop.signOut': run((s) => signOut(() => s.auth.removeSession())),
+    'cmdop.addApiKey': run((s) => addApiKey(s.fleets, s.keys)),
+    'cmdop.removeApiKey': run((s) => removeApiKey(s.fleets, s.keys)),
+    'cmdop.switchFleet': run((s) => switchFleet(s.fleets, process.env)),
+    'cmdop.setActiveFleet': run((s, node) => setActiveFleet(s.fleets, process.env, node)),
+    'cmdop.refreshMachines': () => tree?.refresh(),
+    'cmdop.filterMachines': run(() => tree && filterMachines(tree)),
+    'cmdop.loadMoreMachines': run((_s, node) => tree?.loadMore(node)),
+    // With several machines selected, VS Code passes the clicked node and the whole selection.
+    'cmdop.runCommand': run((s, node, selected?: TreeNode[]) =>
+      selected && selected.length > 1 ? runOnSelection(fanOutDeps(s), selected) : runCommand(machineDeps(s), node),
+    ),
+    'cmdop.runOnFleet': run((s, node) => runOnFleet(fanOutDeps(s), node)),
+    'cmdop.runOnMachines': run((s, request) => runOnMachines(fanOutDeps(s), request)),
+    'cmdop.runs.openOutput': run((_s, node) => openOutput(node)),
+    'cmdop.runs.compareWithMajority': run((_s, node) => compareWithMajority(node)),
+    'cmdop.runs.rerunFailed': run((s, node) => rerun(fanOutDeps(s), node, 'failed')),
+    'cmdop.runs.rerunAll': run((s, node) => rerun(fanOutDeps(s), node, 'all')),
+    'cmdop.runs.cancel': run((s, node) => cancelRun(fanOutDeps(s), node)),
+    'cmdop.runs.copyJson': run((s, node) => copyRun(fanOutDeps(s), node, 'json')),
+    'cmdop.runs.copyMarkdown': run((s, node) => copyRun(fanOutDeps(s), node, 'markdown')),
+    'cmdop.runs.clear': () => runs.clear(),
+    'cmdop.runCommandOnMachine': run((s) => runCommand(machineDeps(s), undefined)),
+    'cmdop.openShell': run((s, node) => openShell(machineDeps(s), node)),
+    'cmdop.copyHostname': run((_s, node) => copyHostname(node)),
+    'cmdop.showLog': () => log.show(),
+    'cmdop.sessions.refresh': () => sessions?.refresh(),
+    'cmdop.sessions.attach': run((_s, node) => sessions?.attach(node)),
+    'cmdop.sessions.close': run((_s, node) => sessions?.close(node)),
+    'cmdop.openWalkthrough': run(() => openWalkthrough()),
+    'cmdop.newRunbook': run((s) => newRunbook(s.fleets)),
+    'cmdop.openMachineFolder': run((s, node) => openMachineFolder(filesDeps(s), node, 'open')),
+    'cmdop.addMachineFolder': run((s, node) => openMachineFolder(filesDeps(s), node, 'add')),
+    'cmdop.openMachineFile': run((s, node) => openMachineFile(filesDeps(s), node)),
+    'cmdop.findInMachineFolder': run((s, node) => findInMachineFolder(filesDeps(s), node)),
+    'cmdop.goToMachineFile': run((s, node) => goToMachineFile(filesDeps(s), node)),
+    'cmdop.compareFileAcrossMachines': run((s, node) => compareFileAcrossMachines(filesDeps(s), node)),
+  };
+
+  // One set of chat-tool dependencies per services object, so the tools' lazily built handlers are reused.
+  let chatToolsFor: { services: ModeServices; deps: ReturnType<typeof chatToolDeps> } | undefined;
+  const chatTools = (s: ModeServices) => {
+    if (chatToolsFor?.services !== s) chatToolsFor = { services: s, deps: chatToolDeps(fanOutDeps(s), () => status?.active) };
+    return chatToolsFor.deps;
+  };
+
   context.subscriptions.push(
     { dispose: () => vscode.Disposable.from(...perMode).dispose() },
     { dispose: () => services?.dispose() },
-    vscode.commands.registerCommand(
-      'cmdop.signIn',
-      run(() => signIn()),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.signOut',
-      run((s) => signOut(() => s.auth.removeSession())),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.addApiKey',
-      run((s) => addApiKey(s.fleets, s.keys)),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.removeApiKey',
-      run((s) => removeApiKey(s.fleets, s.keys)),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.switchFleet',
-      run((s) => switchFleet(s.fleets, process.env)),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.setActiveFleet',
-      run((s, node) => setActiveFleet(s.fleets, process.env, node)),
-    ),
-    vscode.commands.registerCommand('cmdop.refreshMachines', () => tree?.refresh()),
-    vscode.commands.registerCommand(
-      'cmdop.filterMachines',
-      run(() => tree && filterMachines(tree)),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.loadMoreMachines',
-      run((_s, node) => tree?.loadMore(node)),
-    ),
-    // With several machines selected, VS Code passes the clicked node and the whole selection.
-    vscode.commands.registerCommand(
-      'cmdop.runCommand',
-      run((s, node, selected?: TreeNode[]) =>
-        selected && selected.length > 1 ? runOnSelection(fanOutDeps(s), selected) : runCommand(machineDeps(s), node),
-      ),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.runOnFleet',
-      run((s, node) => runOnFleet(fanOutDeps(s), node)),
-    ),
-    vscode.commands.registerCommand('cmdop.runOnMachines', (request) => {
-      if (!services) throw new Error('CMDOP is not configured correctly; see "CMDOP: Show Log".');
-      return runOnMachines(fanOutDeps(services), request).catch((err: Error) => {
-        log.error(err.message);
-        void vscode.window.showErrorMessage(`CMDOP: ${err.message}`);
-        throw err;
-      });
-    }),
     vscode.window.createTreeView('cmdop.runs', { treeDataProvider: runsView, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(RUN_OUTPUT_SCHEME, new RunOutputDocuments(runs)),
-    vscode.commands.registerCommand(
-      'cmdop.runs.openOutput',
-      run((_s, node) => openOutput(node)),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.runs.compareWithMajority',
-      run((_s, node) => compareWithMajority(node)),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.runs.rerunFailed',
-      run((s, node) => rerun(fanOutDeps(s), node, 'failed')),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.runs.rerunAll',
-      run((s, node) => rerun(fanOutDeps(s), node, 'all')),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.runs.cancel',
-      run((s, node) => cancelRun(fanOutDeps(s), node)),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.runs.copyJson',
-      run((s, node) => copyRun(fanOutDeps(s), node, 'json')),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.runs.copyMarkdown',
-      run((s, node) => copyRun(fanOutDeps(s), node, 'markdown')),
-    ),
-    vscode.commands.registerCommand('cmdop.runs.clear', () => runs.clear()),
-    vscode.commands.registerCommand(
-      'cmdop.runCommandOnMachine',
-      run((s) => runCommand(machineDeps(s), undefined)),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.openShell',
-      run((s, node) => openShell(machineDeps(s), node)),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.copyHostname',
-      run((_s, node) => copyHostname(node)),
-    ),
-    vscode.commands.registerCommand('cmdop.showLog', () => log.show()),
     registerShellProfile(() => services && machineDeps(services)),
-    vscode.commands.registerCommand('cmdop.sessions.refresh', () => sessions?.refresh()),
-    vscode.commands.registerCommand(
-      'cmdop.sessions.attach',
-      run((_s, node) => sessions?.attach(node)),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.sessions.close',
-      run((_s, node) => sessions?.close(node)),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.openWalkthrough',
-      run(() => openWalkthrough()),
-    ),
-    vscode.commands.registerCommand(
-      'cmdop.newRunbook',
-      run((s) => newRunbook(s.fleets)),
-    ),
+    ...registerCommandTable(commands, log),
+    registerChatTools(() => services && chatTools(services)),
     startRunbooksWhenOpened({
       context,
       log,

@@ -16,6 +16,8 @@ export const USAGE = `Usage: tsx fleet-server/src/main.ts [options]
                              (listeners still bind 127.0.0.1), e.g. for clients behind a proxy
   --upstream-only            relays serve only upstream CMDOP RPCs and fields (this project's
                              extensions answer UNIMPLEMENTED), to test clients against them
+  --latency <ms>             relays delay every message and unary call by ms each way, as a relay
+                             across the internet would (this project's addition; default 0)
   --help`;
 
 function integer(name: string, raw: string | undefined, min: number): number | undefined {
@@ -37,6 +39,7 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
       'upstream-only': { type: 'boolean' },
       tls: { type: 'boolean' },
       'public-host': { type: 'string' },
+      latency: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -54,5 +57,6 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
     upstreamOnly: values['upstream-only'] ?? false,
     tls: values.tls ?? false,
     publicHost: values['public-host'],
+    latencyMs: integer('latency', values.latency, 0),
   };
 }

@@ -46,6 +46,8 @@ export interface FleetServerOptions {
   outputBufferBytes?: number;
   /** Relays serve only what an upstream CMDOP relay has; this project's extensions answer UNIMPLEMENTED. */
   upstreamOnly?: boolean;
+  /** This project's addition: the relays delay every message and unary call this many ms each way, as across the internet. */
+  latencyMs?: number;
   /** Generate a CA for this run and serve the identity provider, API and relays over TLS with certificates from it. */
   tls?: boolean;
 }
@@ -78,6 +80,8 @@ export interface FleetServer {
   sessions(fleetId: string): SessionSnapshot[];
   /** Agent-host processes running now (each serves many machines). */
   agentHostProcesses(): number;
+  /** This project's addition: changes the relays' `latencyMs` while running (benchmarks compare delays on one server). */
+  setRelayLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -120,6 +124,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
     closers.push(() => idp.close());
     const resolver = new CredentialResolver(directory, apiKeys, idp.checkAccessToken);
 
+    const latency = { ms: options.latencyMs ?? 0 };
     const relayFaults = new RelayFaults();
     const faults: FaultControls = {
       relayOutage: (seconds) => relayFaults.outage(seconds),
@@ -174,6 +179,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
         version: FLEET_SERVER_VERSION,
         log,
         faults: relayFaults,
+        latencyMs: () => latency.ms,
       });
     }
 
@@ -186,7 +192,18 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
     const startMachine = (fleetId: string, hostname: string): Promise<void> => supervisor.start(machineOf(fleetId, hostname));
 
     const api = await startRestServer(
-      { directory, resolver, apiKeys, audit, relayFor: relayAddressOf, adminToken, stopMachine, startMachine, faults },
+      {
+        directory,
+        resolver,
+        apiKeys,
+        audit,
+        relayFor: relayAddressOf,
+        adminToken,
+        stopMachine,
+        startMachine,
+        faults,
+        upstreamOnly: options.upstreamOnly,
+      },
       { bind: host, public: publicHost },
       options.ports?.api ?? 0,
       log,
@@ -215,6 +232,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
           .all(fleetId)
           .map((s) => ({ id: s.id, hostname: s.machine.hostname, command: s.origin.command, state: s.state, end: s.end })),
       agentHostProcesses: () => supervisor.hostProcessCount,
+      setRelayLatency: (ms) => (latency.ms = Math.max(0, ms)),
       close,
     };
   } catch (err) {

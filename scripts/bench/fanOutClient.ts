@@ -16,6 +16,8 @@ export interface FanOutTarget {
   hostnames: string[];
   command: string;
   concurrency: number;
+  /** Where the adaptive concurrency starts (the engine's default when unset). */
+  initialConcurrency?: number;
 }
 
 export interface FanOutMeasure {
@@ -30,6 +32,8 @@ export interface FanOutMeasure {
   p99StallMs: number;
   rssAddedMb: number;
   heapAddedMb: number;
+  /** CPU time (user + system) the client process spent during the run. */
+  cpuMs: number;
 }
 
 async function measure(
@@ -50,6 +54,7 @@ async function measure(
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const peakInFlight = await body((ms, good, wrong, failure) => {
     perMachineMs.push(ms);
     if (good) ok++;
@@ -57,6 +62,7 @@ async function measure(
     if (failure) failed.push(failure);
   });
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpu0);
   loop.disable();
   clearInterval(sampler);
   clearInterval(heapSampler);
@@ -72,6 +78,7 @@ async function measure(
     p99StallMs: loop.percentile(99) / 1e6,
     rssAddedMb: (rssPeak - rss0) / 1e6,
     heapAddedMb: (heapPeak - heap0) / 1e6,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 
@@ -86,6 +93,7 @@ async function extensionFanOut(t: FanOutTarget): Promise<FanOutMeasure> {
         targets: t.hostnames,
         runner: new RelaySessionRunner(client),
         concurrency: t.concurrency,
+        initialConcurrency: t.initialConcurrency,
         timeoutMs: 120_000,
       });
       fanOut.onResult((r) =>

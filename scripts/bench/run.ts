@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { startFleetServer } from '../../fleet-server/src/index';
 import { execFigures } from './execFigures';
 import { FAN_OUT_MACHINES, fanOutFigures } from './fanOutFigures';
+import { filesFigures } from './filesFigures';
 import { runbookFigures } from './runbookFigures';
+import { pagingFigures } from './pagingFigures';
 import { proxyFigures } from './proxyFigures';
 import { sdkLatencyFigures } from './sdkLatencyFigures';
 import { RequestLog } from './httpRequests';
@@ -39,6 +41,11 @@ async function main(): Promise<void> {
     printTable(await sdkLatencyFigures(), { allHints });
     return;
   }
+  // `--only files`: machine files (reader vs bare grpc-js, a 10,000-entry folder, a 1 MiB save; own stand-in relay).
+  if (only === 'files') {
+    printTable(await filesFigures(), { allHints });
+    return;
+  }
   // `--only proxy`: REST through a forward proxy vs directly (its own small TLS fleet server).
   if (only === 'proxy') {
     printTable(await proxyFigures(), { allHints });
@@ -57,6 +64,11 @@ async function main(): Promise<void> {
         'test-results/bench-fanout.json',
         JSON.stringify({ at: new Date().toISOString(), figures: figures.map((f) => ({ ...f, ratio: ratioOf(f), met: met(f) })) }, null, 2),
       );
+      return;
+    }
+    // `--only paging`: the Machines view's paging rows (core + REST, no code-server).
+    if (only === 'paging') {
+      printTable(await pagingFigures(server), { allHints });
       return;
     }
     // `--only runbooks`: the runbook language server rows over LSP (no code-server).
@@ -79,8 +91,12 @@ async function main(): Promise<void> {
     const [activation, ...rest] = await workbenchFigures(server, requests);
     console.log(`bench: fan-out to ${FAN_OUT_MACHINES} online machines (extension engine vs @cmdop/node)…`);
     const fanOut = await fanOutFigures(server);
+    console.log('bench: machine paging: 100,000-machine first page and filter, 10,000 loaded to the end…');
+    const paging = await pagingFigures(server);
     console.log('bench: runbook language server: 1,000-block diagnostics, completion in the 10,000-machine fleet…');
     const runbooks = await runbookFigures(server);
+    console.log('bench: machine files: 50 MiB read vs bare grpc-js, 10,000-entry folder, 1 MiB save…');
+    const machineFiles = await filesFigures();
     const figures = [
       activation,
       ...sizes,
@@ -89,8 +105,10 @@ async function main(): Promise<void> {
       ...sdkLatency,
       ...proxied,
       ...rest.slice(2),
+      ...paging,
       ...fanOut,
       ...runbooks,
+      ...machineFiles,
     ];
     const wallS = (Date.now() - started) / 1000;
 

@@ -25,6 +25,8 @@ export interface Goal {
   /** What the goal applies to: the figure itself, or its ratio to the baseline. */
   of: 'value' | 'ratio';
   text: string;
+  /** A ratio goal that also caps the figure itself (e.g. ≤ 0.5× the baseline and ≤ 3 s). */
+  valueAtMost?: number;
 }
 
 export interface Figure {
@@ -48,6 +50,7 @@ export function met(f: Figure): boolean | undefined {
   if (!f.goal) return undefined;
   const x = f.goal.of === 'ratio' ? ratioOf(f) : f.value;
   if (x === undefined || !Number.isFinite(x)) return false;
+  if (f.goal.valueAtMost !== undefined && !(f.value <= f.goal.valueAtMost)) return false;
   return f.goal.kind === 'max' ? x <= f.goal.value : x >= f.goal.value;
 }
 

@@ -10,4 +10,9 @@ export class Emitter<T = void> {
   fire(value: T): void {
     for (const listener of [...this.listeners]) listener(value);
   }
+
+  /** Drops every listener: nothing fired afterwards reaches anyone. */
+  dispose(): void {
+    this.listeners.clear();
+  }
 }

@@ -96,6 +96,15 @@ export class CrossFleetCredentialError extends CmdopError {
   }
 }
 
+/** Said wherever the mode's services could not be built (a bad setting); the log says which one. */
+export const NOT_CONFIGURED_MESSAGE = 'CMDOP is not configured correctly; see "CMDOP: Show Log".';
+
+export class NotConfiguredError extends CmdopError {
+  constructor() {
+    super(NOT_CONFIGURED_MESSAGE);
+  }
+}
+
 export class ApiError extends CmdopError {
   constructor(
     readonly status: number,
@@ -113,4 +122,57 @@ export class NoCredentialForFleetError extends CmdopError {
       `No credential can reach fleet "${fleet}": add its API key ("CMDOP: Add Fleet API Key") or sign in with an account that is a member of it.`,
     );
   }
+}
+
+/** How a file operation on a machine failed, in the terms of VS Code's FileSystemError kinds. */
+export type MachineFileErrorKind =
+  'FileNotFound' | 'FileExists' | 'FileNotADirectory' | 'FileIsADirectory' | 'NoPermissions' | 'Unavailable' | 'Other';
+
+/** A file operation on a machine failed; `kind` picks the FileSystemError the editor shows. */
+export class MachineFileError extends CmdopError {
+  constructor(
+    readonly kind: MachineFileErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A save bigger than the relay carries in one message: refused whole, never cut. */
+export class FileTooLargeToWriteError extends MachineFileError {
+  constructor(path: string, size: number, limit: number, refusedByRelay = false) {
+    const limitText = refusedByRelay
+      ? 'the relay refused it as too large for one message'
+      : `the CMDOP relay carries at most ${formatBytes(limit)} in one write`;
+    super(
+      'NoPermissions',
+      `${path} is ${formatBytes(size)} and ${limitText}, so it was not saved (nothing was cut or written). Make the file smaller, or copy it to the machine another way.`,
+    );
+  }
+}
+
+/** Guests see a fleet's machines and read their files but never change them. */
+export class GuestReadOnlyError extends MachineFileError {
+  constructor(fleet: string) {
+    super(
+      'NoPermissions',
+      `You are a Guest in fleet "${fleet}": files on its machines are read-only for you. Ask a fleet admin for the Member role to change them.`,
+    );
+  }
+}
+
+/** The machine cannot be reached now; the folder works again once it is back, with no reload. */
+export class MachineUnavailableError extends MachineFileError {
+  constructor(hostname: string, fleet: string, detail: string) {
+    super(
+      'Unavailable',
+      `${hostname} in fleet "${fleet}" is unavailable (${detail}). Start the machine's agent; its files come back by themselves once it is online.`,
+    );
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MiB`;
 }

@@ -172,7 +172,7 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
         const fleetNode = this.fleetNodes.get(fleetId);
         if (!list || !fleetNode || list.pagesLoaded === 0) return;
         const before = list.loaded;
-        const after = await list.reloadLoaded((m) => m.id).catch(() => undefined);
+        const after = await list.reloadLoaded().catch(() => undefined);
         if (!after || this.lists.get(fleetId) !== list) return; // failed (shown on the next expand) or refreshed meanwhile
         const diff = diffMachines(before, after);
         if (diff.reordered) {
@@ -195,10 +195,13 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
     let list = this.lists.get(fleet.id);
     if (!list) {
       const search = this.filterText || undefined;
-      list = new PagedList(async (page) => {
-        const { credential } = await this.fleets.current({ fleetId: fleet.id });
-        return this.api.machines(credential, fleet.id, { page, pageSize: PAGE_SIZE, search });
-      });
+      list = new PagedList(
+        async ({ page, cursor }) => {
+          const { credential } = await this.fleets.current({ fleetId: fleet.id });
+          return this.api.machines(credential, fleet.id, { page, cursor, pageSize: PAGE_SIZE, search });
+        },
+        (m) => m.id,
+      );
       this.lists.set(fleet.id, list);
     }
     return list;

@@ -83,15 +83,16 @@ export class RunsView implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
 function runItem(run: FanOutRunInfo, newest: boolean): vscode.TreeItem {
   const c = run.fanOut.counts();
   const item = new vscode.TreeItem(
-    run.command,
+    run.comparesFile ? `Compare ${run.command}` : run.command,
     newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
   );
   // The id changes when the run ends, so VS Code re-reads its expansion state and children.
   item.id = `run:${run.id}:${run.fanOut.isDone ? 'done' : 'running'}`;
   const time = run.startedAt.toLocaleTimeString();
   // Counts first: a narrow side bar cuts the end of the description.
-  item.description = `${countsLabel(c)} · ${run.fleetName} · ${time}`;
-  item.tooltip = `\`${run.command}\` on ${c.total} machines in ${run.fleetName}, started ${run.startedAt.toLocaleString()}\n${countsLabel(c)}${run.fanOut.isDone ? '' : ' (running)'}`;
+  const fromChat = run.origin === 'chat';
+  item.description = `${countsLabel(c)} · ${run.fleetName} · ${time}${fromChat ? ' · from chat' : ''}`;
+  item.tooltip = `\`${run.command}\` on ${c.total} machines in ${run.fleetName}, started ${run.startedAt.toLocaleString()}${fromChat ? ' by the chat agent (you confirmed it)' : ''}\n${countsLabel(c)}${run.fanOut.isDone ? '' : ' (running)'}`;
   const failed = c.failed + c.error + c.timeout > 0;
   item.iconPath = !run.fanOut.isDone
     ? new vscode.ThemeIcon('loading~spin')
@@ -105,7 +106,8 @@ function runItem(run: FanOutRunInfo, newest: boolean): vscode.TreeItem {
 }
 
 function groupItem(run: FanOutRunInfo, group: OutputGroup): vscode.TreeItem {
-  const item = new vscode.TreeItem(`${group.hostnames.length} machines printed the same`, vscode.TreeItemCollapsibleState.Collapsed);
+  const same = run.comparesFile ? `have the same ${run.command.split('/').pop()}` : 'printed the same';
+  const item = new vscode.TreeItem(`${group.hostnames.length} machines ${same}`, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `run:${run.id}:group:${group.hostnames.length}`;
   const first = group.output.trim().split('\n')[0] ?? '';
   item.description = first ? (first.length > 60 ? `${first.slice(0, 59)}…` : first) : '(no output)';

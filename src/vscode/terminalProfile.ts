@@ -1,3 +1,4 @@
+import { NOT_CONFIGURED_MESSAGE } from '../core/errors';
 import * as vscode from 'vscode';
 import { type MachineCommandDeps, pickMachine, remoteTerminalOptions } from './commands/machines';
 
@@ -37,7 +38,7 @@ export function registerShellProfile(deps: () => MachineCommandDeps | undefined)
       if (!d)
         return new vscode.TerminalProfile({
           name: 'CMDOP',
-          pty: new NoticeTerminal('CMDOP is not configured correctly; see "CMDOP: Show Log".'),
+          pty: new NoticeTerminal(NOT_CONFIGURED_MESSAGE),
         });
       try {
         const target = await pickMachine(d);

@@ -51,6 +51,21 @@ describe('terminal sessions: real PTYs, output stream and resume', () => {
     assert.equal(exit?.total_bytes, Buffer.byteLength(expected));
   });
 
+  it('reports the exit only after the last byte, also for commands ending side by side', async () => {
+    // The exit is reported as soon as the output is drained, with no fixed wait: the tail (no newline after it)
+    // must still come before the exit, for every one of many commands that end at once.
+    const runs = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => runCommand(fx.relay, fx.meta, `echo hello; seq 1 ${i * 300}; printf tail-${i}; exit 7`)),
+    );
+    runs.forEach(({ output, exit }, i) => {
+      const text = output.toString();
+      assert.match(text, /^hello\r\n/, `run ${i} starts with hello`);
+      assert.ok(text.endsWith(`tail-${i}`), `run ${i} ends with its tail, got …${JSON.stringify(text.slice(-20))}`);
+      assert.equal(exit?.exit_code, 7);
+      assert.equal(exit?.total_bytes, output.length);
+    });
+  });
+
   it('resumes from an offset and reports bytes that fell out of the buffer', async () => {
     const { sessionId, output } = await runCommand(fx.relay, fx.meta, 'printf "%s" 0123456789abcdef');
     const resumed = await readOutputStream(fx.relay, sessionId, fx.meta, { offset: 10 });

@@ -29,10 +29,13 @@ describe('machines', () => {
 
   it('pages are fetched one at a time and only on demand, concurrent asks sharing one request', async () => {
     const asked: number[] = [];
-    const list = new PagedList(async (page) => {
-      asked.push(page);
-      return { results: [page * 10, page * 10 + 1], has_next: page < 2 };
-    });
+    const list = new PagedList(
+      async ({ page }) => {
+        asked.push(page);
+        return { results: [page * 10, page * 10 + 1], has_next: page < 2 };
+      },
+      (n) => String(n),
+    );
     assert.deepEqual(asked, []);
     await Promise.all([list.loadMore(), list.loadMore()]);
     assert.deepEqual(asked, [1]);

@@ -59,20 +59,22 @@ describe('presence: diffing loaded machines', () => {
   });
 });
 
+const byId = (m: Machine) => m.id;
+
 describe('presence: reloading the loaded pages', () => {
   it('fetches exactly the pages loaded so far, once each, and concurrent reloads share the requests', async () => {
     const calls: number[] = [];
     let online = true;
-    const list = new PagedList<Machine>(async (page) => {
+    const list = new PagedList<Machine>(async ({ page }) => {
       calls.push(page);
       await new Promise((r) => setTimeout(r, 5));
       return { results: [machine(`m${page}a`, online), machine(`m${page}b`)], has_next: page < 100 };
-    });
+    }, byId);
     await list.loadMore();
     await list.loadMore();
     calls.length = 0;
     online = false;
-    const [first, second] = await Promise.all([list.reloadLoaded((m) => m.id), list.reloadLoaded((m) => m.id)]);
+    const [first, second] = await Promise.all([list.reloadLoaded(), list.reloadLoaded()]);
     assert.deepEqual(calls, [1, 2]);
     assert.equal(first, second);
     assert.equal(list.loaded.length, 4);
@@ -82,21 +84,21 @@ describe('presence: reloading the loaded pages', () => {
 
   it('drops a machine that shifted onto the next page between two requests, and reloads nothing before the first page', async () => {
     let shifted = false;
-    const list = new PagedList<Machine>(async (page) => {
+    const list = new PagedList<Machine>(async ({ page }) => {
       if (page === 1) return { results: shifted ? [machine('b'), machine('c')] : [machine('a'), machine('b')], has_next: true };
       return { results: shifted ? [machine('c'), machine('d')] : [machine('c'), machine('d')], has_next: true };
-    });
+    }, byId);
     let fetched = 0;
     const empty = new PagedList<Machine>(async () => {
       fetched++;
       return { results: [], has_next: false };
-    });
-    await empty.reloadLoaded((m) => m.id);
+    }, byId);
+    await empty.reloadLoaded();
     assert.equal(fetched, 0);
     await list.loadMore();
     await list.loadMore();
     shifted = true;
-    await list.reloadLoaded((m) => m.id);
+    await list.reloadLoaded();
     assert.deepEqual(
       list.loaded.map((m) => m.id),
       ['b', 'c', 'd'],

@@ -13,6 +13,8 @@ export interface ApiContext {
   adminToken: string;
   stopMachine(fleetId: string, hostname: string): Promise<void>;
   startMachine(fleetId: string, hostname: string): Promise<void>;
+  /** Serve only upstream CMDOP's REST shape: this project's additions (the machine list's `cursor`) are ignored. */
+  upstreamOnly?: boolean;
   /** Fault injection for tests and the dev launcher (admin routes). */
   faults: FaultControls;
 }

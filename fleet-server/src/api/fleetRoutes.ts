@@ -80,7 +80,7 @@ async function fleetDetail(ctx: ApiContext, request: ApiRequest): Promise<unknow
 
 async function machines(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
   const { fleet } = await fleetFor(ctx, request);
-  return listMachines(fleet, request.url.searchParams);
+  return listMachines(fleet, request.url.searchParams, { keyset: !ctx.upstreamOnly });
 }
 
 async function apiKeys(ctx: ApiContext, request: ApiRequest): Promise<unknown> {

@@ -17,6 +17,12 @@ export interface MachinePage {
   count: number;
   results: MachineView[];
   has_next: boolean;
+  /**
+   * This project's addition, only when the request had `cursor`: where the next page starts (null on the last).
+   * Keyset pages are ordered by name, hostname and id, which presence never changes, so paging through the list
+   * while machines come and go loses and repeats none (offset pages over an online-first order can do both).
+   */
+  next_cursor?: string | null;
 }
 
 export const MAX_PAGE_SIZE = 200;
@@ -35,10 +41,26 @@ export function machineView(machine: Machine): MachineView {
   };
 }
 
-/** Online first, then by name (hostname breaks ties), so pages are stable between requests. */
-function compareMachines(a: Machine, b: Machine): number {
-  if (a.isOnline !== b.isOnline) return a.isOnline ? -1 : 1;
+/** By name (hostname, then id break ties), sorted once per fleet: a fleet's machines and their names do not change. */
+function compareNames(a: Machine, b: Machine): number {
   return a.name.localeCompare(b.name, 'en') || a.hostname.localeCompare(b.hostname, 'en') || a.id.localeCompare(b.id);
+}
+const sortedByName = new WeakMap<readonly Machine[], Machine[]>();
+
+/** A fleet's machines sorted by `compare`, kept in `cache` until the fleet's machine list changes. */
+function sortedOnce(fleet: Fleet, cache: WeakMap<readonly Machine[], Machine[]>, compare: (a: Machine, b: Machine) => number): Machine[] {
+  let sorted = cache.get(fleet.machines);
+  if (!sorted || sorted.length !== fleet.machines.length) {
+    sorted = [...fleet.machines].sort(compare);
+    cache.set(fleet.machines, sorted);
+  }
+  return sorted;
+}
+
+/** Online first, then by name: what upstream's offset pages are ordered by (one linear pass per request). */
+function onlineFirst(fleet: Fleet): Machine[] {
+  const sorted = sortedOnce(fleet, sortedByName, compareNames);
+  return [...sorted.filter((m) => m.isOnline), ...sorted.filter((m) => !m.isOnline)];
 }
 
 function positiveInteger(params: URLSearchParams, name: string, fallback: number): number {
@@ -48,17 +70,77 @@ function positiveInteger(params: URLSearchParams, name: string, fallback: number
   return Number(raw);
 }
 
-export function listMachines(fleet: Fleet, params: URLSearchParams): MachinePage {
-  const page = positiveInteger(params, 'page', 1);
+/** `keyset`: this project's `cursor` parameter is honoured (off with --upstream-only: upstream ignores it). */
+export function listMachines(fleet: Fleet, params: URLSearchParams, { keyset = true } = {}): MachinePage {
   const pageSize = Math.min(positiveInteger(params, 'page_size', DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
   const search = (params.get('search') ?? '').trim().toLowerCase();
-  const matching = fleet.machines
-    .filter((m) => !search || m.name.toLowerCase().includes(search) || m.hostname.toLowerCase().includes(search))
-    .sort(compareMachines);
+  if (keyset && params.has('cursor')) return keysetPage(fleet, params.get('cursor') ?? '', pageSize, search);
+  const page = positiveInteger(params, 'page', 1);
+  const matching = onlineFirst(fleet).filter(
+    (m) => !search || m.name.toLowerCase().includes(search) || m.hostname.toLowerCase().includes(search),
+  );
   const start = (page - 1) * pageSize;
   return {
     count: matching.length,
     results: matching.slice(start, start + pageSize).map(machineView),
     has_next: start + pageSize < matching.length,
+  };
+}
+
+type Key = [name: string, hostname: string, id: string];
+const keyOf = (m: Machine): Key => [m.name, m.hostname, m.id];
+
+/** Code-unit order of (name, hostname, id): total, and cheap enough to binary-search 100,000 machines. */
+function compareKeys(a: Key, b: Key): number {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+
+const sortedByKey = new WeakMap<readonly Machine[], Machine[]>();
+const machinesByKey = (fleet: Fleet) => sortedOnce(fleet, sortedByKey, (a, b) => compareKeys(keyOf(a), keyOf(b)));
+
+function encodeCursor(m: Machine): string {
+  return Buffer.from(JSON.stringify(keyOf(m))).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Key {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
+    if (Array.isArray(key) && key.length === 3 && key.every((part) => typeof part === 'string')) return key as Key;
+  } catch {
+    // reported below
+  }
+  throw new HttpError(400, 'cursor is not one this server handed out (next_cursor of a previous page); list again without it');
+}
+
+/** The page after `cursor` ('' = from the start): the first machines whose key sorts after it. */
+function keysetPage(fleet: Fleet, cursor: string, pageSize: number, search: string): MachinePage {
+  const sorted = machinesByKey(fleet);
+  const matches = (m: Machine) => !search || m.name.toLowerCase().includes(search) || m.hostname.toLowerCase().includes(search);
+  let start = 0;
+  if (cursor) {
+    const after = decodeCursor(cursor);
+    let high = sorted.length;
+    while (start < high) {
+      const mid = (start + high) >> 1;
+      if (compareKeys(keyOf(sorted[mid]), after) <= 0) start = mid + 1;
+      else high = mid;
+    }
+  }
+  const page: Machine[] = [];
+  let hasNext = false;
+  for (let i = start; i < sorted.length; i++) {
+    if (!matches(sorted[i])) continue;
+    if (page.length === pageSize) {
+      hasNext = true;
+      break;
+    }
+    page.push(sorted[i]);
+  }
+  return {
+    count: search ? sorted.reduce((n, m) => n + (matches(m) ? 1 : 0), 0) : sorted.length,
+    results: page.map(machineView),
+    has_next: hasNext,
+    next_cursor: hasNext ? encodeCursor(page[page.length - 1]) : null,
   };
 }

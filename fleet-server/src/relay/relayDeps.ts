@@ -22,6 +22,8 @@ export interface RelayDeps {
   ownAddress(): string;
   version: string;
   log: (line: string) => void;
+  /** This project's addition: every relay message and unary call is delayed this many ms each way (0: none). */
+  latencyMs?: () => number;
   /** Fault injection and revocation hooks (optional: the relay works without them). */
   faults?: RelayFaults;
 }

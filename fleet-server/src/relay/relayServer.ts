@@ -4,6 +4,7 @@ import { attachHandlers } from './attachHandler';
 import { machineHandlers } from './machineHandlers';
 import { outputHandlers } from './outputHandlers';
 import type { RelayDeps } from './relayDeps';
+import { withLatency } from './relayLatency';
 import { sessionHandlers } from './sessionHandlers';
 import { loadTerminalService } from './terminalProto';
 import { terminalControlHandlers } from './terminalControlHandlers';
@@ -30,7 +31,8 @@ export async function bindRelayServer(host: string, port: number, tls?: TlsMater
 /** Adds the service to a bound server. Binding comes first so every relay's address is known to all of them. */
 export function serveTerminalService(server: grpc.Server, deps: RelayDeps): void {
   const { StreamSessionOutput, ...upstreamOutput } = outputHandlers(deps);
-  server.addService(loadTerminalService(), {
+  const service = loadTerminalService();
+  const handlers = {
     ...machineHandlers(deps),
     ...sessionHandlers(deps),
     ...terminalControlHandlers(deps),
@@ -38,5 +40,6 @@ export function serveTerminalService(server: grpc.Server, deps: RelayDeps): void
     ...attachHandlers(deps),
     // Left out, grpc-js answers UNIMPLEMENTED, as an upstream relay does for this project's extension RPCs.
     ...(deps.upstreamOnly ? {} : { StreamSessionOutput }),
-  } as unknown as grpc.UntypedServiceImplementation);
+  } as unknown as grpc.UntypedServiceImplementation;
+  server.addService(service, deps.latencyMs ? withLatency(service, handlers, deps.latencyMs) : handlers);
 }

@@ -1,6 +1,7 @@
 import { Emitter } from '../emitter';
 import { plainText } from './ansi';
 import { BoundedOutput } from './boundedOutput';
+import { AdaptiveConcurrency, isOverload } from './concurrency';
 
 /** How one machine's part of a fan-out ended. */
 export type Outcome = 'ok' | 'failed' | 'timeout' | 'cancelled' | 'error' | 'skipped';
@@ -25,12 +26,19 @@ export interface CommandExit {
   reason?: string;
 }
 
+export interface RunnerIo {
+  signal: AbortSignal;
+  onOutput(data: Uint8Array): void;
+  /** Called (optionally) once the session is open: how long that took steers the fan-out's concurrency. */
+  onStarted?(): void;
+}
+
 /**
  * Runs one command on one machine. When `signal` aborts, the runner must end the remote session
  * (not just stop listening) and settle soon after.
  */
 export interface CommandRunner {
-  run(hostname: string, command: string, io: { signal: AbortSignal; onOutput(data: Uint8Array): void }): Promise<CommandExit>;
+  run(hostname: string, command: string, io: RunnerIo): Promise<CommandExit>;
 }
 
 export interface FanOutOptions {
@@ -40,8 +48,10 @@ export interface FanOutOptions {
   /** Machines not run on, listed in the results with their reason (offline, …). */
   skipped?: { hostname: string; reason: string }[];
   runner: CommandRunner;
-  /** At most this many sessions at once. */
+  /** At most this many sessions at once: the ceiling of the adaptive concurrency (see AdaptiveConcurrency). */
   concurrency: number;
+  /** Sessions open at first (default 16, or `concurrency` if lower); grows while the relay keeps up. */
+  initialConcurrency?: number;
   /** Per machine; 0 means no limit. */
   timeoutMs: number;
   /** Per machine (default 1 MiB). */
@@ -65,9 +75,9 @@ export interface FanOutCounts {
 }
 
 /**
- * One command on many machines: at most `concurrency` sessions at once, a timeout per machine,
- * results announced as each machine finishes, cancel ending every open session and marking the
- * machines not yet started as cancelled.
+ * One command on many machines: as many sessions at once as the relay sustains, never more than
+ * `concurrency`, a timeout per machine, results announced as each machine finishes, cancel ending every
+ * open session and marking the machines not yet started as cancelled.
  */
 export class FanOut {
   readonly command: string;
@@ -82,6 +92,9 @@ export class FanOut {
   private cancelled = false;
   private peak = 0;
   private readonly total: number;
+  private readonly width: AdaptiveConcurrency;
+  private settle!: () => void;
+  private fail!: (err: unknown) => void;
 
   constructor(private readonly options: FanOutOptions) {
     this.command = options.command;
@@ -89,8 +102,14 @@ export class FanOut {
     this.total = options.targets.length + (options.skipped?.length ?? 0);
     for (const s of options.skipped ?? [])
       this.results.push({ hostname: s.hostname, outcome: 'skipped', durationMs: 0, output: '', truncated: false, detail: s.reason });
-    const width = Math.max(1, Math.floor(options.concurrency) || 1);
-    this.done = Promise.all(Array.from({ length: Math.min(width, this.queue.length) }, () => this.worker())).then(() => this.results);
+    this.width = new AdaptiveConcurrency({ ceiling: options.concurrency, initial: options.initialConcurrency });
+    this.done = new Promise<void>((resolve, reject) => ((this.settle = resolve), (this.fail = reject))).then(() => this.results);
+    this.pump();
+  }
+
+  /** Sessions allowed at once right now (adapts during the run; never above the `concurrency` ceiling). */
+  get concurrencyLimit(): number {
+    return this.width.limit;
   }
 
   get running(): string[] {
@@ -131,10 +150,16 @@ export class FanOut {
     for (const controller of this.inFlight.values()) controller.abort(new Error('cancelled'));
   }
 
-  private async worker(): Promise<void> {
-    for (let hostname = this.queue.shift(); hostname !== undefined; hostname = this.queue.shift()) {
-      await this.runOne(hostname);
+  /** Starts machines while the limit allows; settles `done` once nothing runs and nothing waits. */
+  private pump(): void {
+    while (this.inFlight.size < this.width.limit && this.queue.length > 0) {
+      // A result listener that throws fails the whole run, as it would have failed a worker.
+      this.runOne(this.queue.shift()!).then(
+        () => this.pump(),
+        (err: unknown) => this.fail(err),
+      );
     }
+    if (this.inFlight.size === 0 && this.queue.length === 0) this.settle();
   }
 
   private async runOne(hostname: string): Promise<void> {
@@ -144,6 +169,7 @@ export class FanOut {
     this.inFlight.set(hostname, controller);
     this.peak = Math.max(this.peak, this.inFlight.size);
     const started = performance.now();
+    let setupMs: number | undefined;
     let timedOut = false;
     const timer = timeoutMs > 0 ? setTimeout(() => ((timedOut = true), controller.abort(new Error('timed out'))), timeoutMs) : undefined;
     const result = (outcome: Outcome, extra: Partial<MachineResult> = {}): MachineResult => ({
@@ -156,7 +182,11 @@ export class FanOut {
     });
     let settled: MachineResult;
     try {
-      const running = runner.run(hostname, command, { signal: controller.signal, onOutput: (data) => output.append(data) });
+      const running = runner.run(hostname, command, {
+        signal: controller.signal,
+        onOutput: (data) => output.append(data),
+        onStarted: () => (setupMs ??= performance.now() - started),
+      });
       const exit = await this.untilSettledOrGivenUp(running, controller.signal);
       if (exit === undefined || controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
       settled = result(exit.exitCode === 0 && !exit.signal ? 'ok' : 'failed', {
@@ -164,7 +194,9 @@ export class FanOut {
         signal: exit.signal || undefined,
         detail: exit.reason,
       });
+      this.width.succeeded(setupMs);
     } catch (err) {
+      if (!timedOut && !this.cancelled && isOverload(err)) this.width.overloaded();
       if (timedOut) settled = result('timeout', { detail: `no exit within ${formatMs(timeoutMs)}; session closed` });
       else if (this.cancelled) settled = result('cancelled', { detail: 'cancelled while running; session closed' });
       else settled = result('error', { detail: (err as Error).message });

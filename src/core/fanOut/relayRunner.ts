@@ -1,6 +1,6 @@
 import { runCommand } from '../relay/commandRun';
 import type { RelayClient } from '../relay/relayClient';
-import type { CommandExit, CommandRunner } from './fanOut';
+import type { CommandExit, CommandRunner, RunnerIo } from './fanOut';
 
 /**
  * Runs fan-out commands through the relay the same way *Run Command* does (core runCommand: a command
@@ -10,8 +10,14 @@ import type { CommandExit, CommandRunner } from './fanOut';
 export class RelaySessionRunner implements CommandRunner {
   constructor(private readonly client: RelayClient) {}
 
-  async run(hostname: string, command: string, io: { signal: AbortSignal; onOutput(data: Uint8Array): void }): Promise<CommandExit> {
+  async run(hostname: string, command: string, io: RunnerIo): Promise<CommandExit> {
     // Wide enough that ordinary lines are not wrapped by the PTY.
-    return runCommand(this.client, hostname, command, { onOutput: io.onOutput, signal: io.signal, cols: 200, rows: 50 });
+    return runCommand(this.client, hostname, command, {
+      onOutput: io.onOutput,
+      onStarted: io.onStarted,
+      signal: io.signal,
+      cols: 200,
+      rows: 50,
+    });
   }
 }

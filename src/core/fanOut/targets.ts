@@ -1,17 +1,26 @@
 import type { Credential } from '../credentials/credential';
 import type { FleetApi, Machine } from '../fleet/fleetApi';
+import { PagedList } from '../fleet/pagedList';
 import { compareHostnames } from './grouping';
 
 const PAGE = 200;
 
-/** Every machine of a fleet, page after page (the API serves at most 200 a page). */
+/**
+ * Every machine of a fleet, page after page (the API serves at most 200 a page), by cursor where the server has them,
+ * so machines coming online while the list is read are neither skipped nor listed twice.
+ */
 export async function listAllMachines(api: FleetApi, credential: Credential, fleetId: string, search?: string): Promise<Machine[]> {
-  const all: Machine[] = [];
-  for (let page = 1; ; page++) {
-    const res = await api.machines(credential, fleetId, { page, pageSize: PAGE, search });
-    all.push(...res.results);
-    if (!res.has_next || res.results.length === 0) return all;
+  const list = new PagedList(
+    ({ page, cursor }) => api.machines(credential, fleetId, { page, cursor, pageSize: PAGE, search }),
+    (m) => m.id,
+  );
+  let before = -1;
+  // An empty page ends it too (a server saying has_next with nothing on the page).
+  while (list.hasMore && list.loaded.length > before) {
+    before = list.loaded.length;
+    await list.loadMore();
   }
+  return [...list.loaded];
 }
 
 export interface Targets {

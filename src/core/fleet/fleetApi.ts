@@ -25,6 +25,8 @@ export interface MachinePage {
   count: number;
   results: Machine[];
   has_next: boolean;
+  /** Keyset paging (this project's fleet server; absent from upstream): where the next page starts, null on the last. */
+  next_cursor?: string | null;
 }
 
 export interface ApiKeyInfo {
@@ -55,9 +57,18 @@ export class FleetApi {
     return this.get(credential, '/api/fleets/');
   }
 
-  machines(credential: Credential, fleetId: string, query: { page: number; pageSize: number; search?: string }): Promise<MachinePage> {
+  /**
+   * One page of a fleet's machines. With `cursor` ('' for the first page, then next_cursor), pages continue after the
+   * last machine seen (a server that has no cursors ignores it and answers by page number, without next_cursor).
+   */
+  machines(
+    credential: Credential,
+    fleetId: string,
+    query: { page: number; pageSize: number; search?: string; cursor?: string },
+  ): Promise<MachinePage> {
     const params = new URLSearchParams({ page: String(query.page), page_size: String(query.pageSize) });
     if (query.search) params.set('search', query.search);
+    if (query.cursor !== undefined) params.set('cursor', query.cursor);
     return this.get(credential, `/api/fleets/${encodeURIComponent(fleetId)}/machines/?${params}`);
   }
 

@@ -1,14 +1,13 @@
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 import { Agent as HttpAgent, ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, type RequestOptions as HttpsRequestOptions, request as httpsRequest } from 'node:https';
-import { connect as netConnect, isIP, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { connect as tlsConnect } from 'node:tls';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { describeProxy, ProxyError, type ProxyRoute } from './proxy';
 
 /**
  * The subset of fetch the API and openid-client use, over node's own sockets: an extra trusted CA, and a proxy
- * (CONNECT tunnel for https, absolute-form requests for http), connections kept open between requests. Requests
- * are built with `ClientRequest` and agents of our own, so the extension host's patched `http.request` (VS Code's
+ * (CONNECT tunnel for https, absolute-form requests for http: https-proxy-agent and http-proxy-agent), connections
+ * kept open between requests. Requests are built with `ClientRequest` and agents of our own, so the extension host's patched `http.request` (VS Code's
  * proxy agent) cannot route them a second time or drop the CA.
  */
 export interface NodeFetchOptions {
@@ -23,12 +22,7 @@ export interface NodeFetchOptions {
   platform?: boolean;
 }
 
-interface Target {
-  host: string;
-  port: number;
-}
-
-function targetOf(url: URL): Target {
+function targetOf(url: URL): { host: string; port: number } {
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
 }
 
@@ -46,32 +40,6 @@ async function bodyBytes(body: RequestInit['body']): Promise<Buffer | undefined>
   return Buffer.from(await new Response(body).arrayBuffer());
 }
 
-/**
- * A socket to the proxy, connected (and, for an https proxy, verified unless strictSSL is off). Called by the
- * agents when they need a connection; a request aborted meanwhile is ended by its own signal, and the agent
- * keeps or drops the socket that arrives late.
- */
-function connectToProxy(route: ProxyRoute): Promise<Socket> {
-  const { host, port } = targetOf(route.proxy);
-  const secure = route.proxy.protocol === 'https:';
-  return new Promise((resolve, reject) => {
-    const socket: Socket = secure
-      ? tlsConnect({ host, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: route.strictSSL })
-      : netConnect(port, host);
-    socket.once(secure ? 'secureConnect' : 'connect', () => {
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => {
-      const why = err.code ?? err.message;
-      const fix = secure
-        ? `Check ${route.source}; if the proxy's certificate is the problem, trust its CA or turn off "http.proxyStrictSSL".`
-        : `Check ${route.source}, or list the host in "http.noProxy" to connect directly.`;
-      reject(new ProxyError(`Cannot reach the proxy ${describeProxy(route.proxy)} (from ${route.source}): ${why}. ${fix}`));
-    });
-  });
-}
-
 function refusal(route: ProxyRoute, where: string, status: number, statusText: string): ProxyError {
   if (status === 407) {
     return new ProxyError(
@@ -86,78 +54,45 @@ function refusal(route: ProxyRoute, where: string, status: number, statusText: s
   );
 }
 
-/** A CONNECT tunnel through the proxy to the target; its socket carries the TLS of the target. */
-async function openTunnel(route: ProxyRoute, target: Target): Promise<Duplex> {
-  const proxySocket = await connectToProxy(route);
-  const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host: authority };
-    if (route.authorization) headers['proxy-authorization'] = route.authorization;
-    const request = new ClientRequest({ method: 'CONNECT', path: authority, headers, createConnection: () => proxySocket });
-    request.once('connect', (response: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (response.statusCode !== 200) {
-        socket.destroy();
-        return reject(refusal(route, authority, response.statusCode ?? 0, response.statusMessage ?? ''));
-      }
-      if (head.length > 0) socket.unshift(head);
-      resolve(socket);
-    });
-    request.once('error', (err: Error) =>
-      reject(
-        new ProxyError(
-          `The proxy ${describeProxy(route.proxy)} (from ${route.source}) closed the tunnel to ${authority}: ${err.message}. Check ${route.source}.`,
-        ),
-      ),
-    );
-    request.end();
-  });
+/** A socket-level failure on the way to or through the proxy, with the setting to check. */
+function proxyFailure(route: ProxyRoute, err: NodeJS.ErrnoException, where: string): Error {
+  // TLS problems with the target keep their own code: tls.ts explains them (CA file, inspecting proxies).
+  if (err.code && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/.test(err.code)) return err;
+  const secure = route.proxy.protocol === 'https:';
+  const fix = secure
+    ? `Check ${route.source}; if the proxy's certificate is the problem, trust its CA or turn off "http.proxyStrictSSL".`
+    : `Check ${route.source}, or list the host in "http.noProxy" to connect directly.`;
+  if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EHOSTUNREACH' || err.code === 'ETIMEDOUT') {
+    return new ProxyError(`Cannot reach the proxy ${describeProxy(route.proxy)} (from ${route.source}): ${err.code}. ${fix}`);
+  }
+  return new ProxyError(
+    `The proxy ${describeProxy(route.proxy)} (from ${route.source}) closed the connection to ${where}: ${err.code ?? err.message}. ${fix}`,
+  );
 }
 
 /** Below the 5 s keep-alive timeout of node's HTTP server, so an idle socket is not reused just as the server closes it. */
 const IDLE_SOCKET_MS = 4_000;
 
 /**
- * Keeps connections open between requests (a tunnel costs a round trip to the proxy and a TLS handshake), to the
- * target directly or through a CONNECT tunnel; TLS verified against `ca`, and through a proxy per strictSSL.
+ * The agents that carry requests: kept-alive connections to the target directly, or through the proxy (a CONNECT
+ * tunnel for https, absolute-form requests for http). The proxy's credentials travel as headers of our own, never
+ * in the proxy URL that errors and logs could show.
  */
-class HttpsAgentVia extends HttpsAgent {
-  constructor(
-    private readonly route: ProxyRoute | undefined,
-    ca: string | undefined,
-  ) {
-    // Through a proxy, http.proxyStrictSSL decides whether the target's certificate is verified (a proxy that
-    // inspects TLS re-signs it); directly, it always is.
-    super({ keepAlive: true, timeout: IDLE_SOCKET_MS, ca, rejectUnauthorized: route ? route.strictSSL : true });
-  }
-
-  override createConnection(
-    options: HttpsRequestOptions,
-    callback?: (err: Error | null, stream: Duplex) => void,
-  ): Duplex | null | undefined {
-    const route = this.route;
-    if (!route) return super.createConnection(options, callback);
-    const target = { host: String(options.host), port: Number(options.port) };
-    openTunnel(route, target).then(
-      (tunnel) => callback!(null, super.createConnection({ ...options, socket: tunnel } as HttpsRequestOptions)!),
-      (err: Error) => callback!(err, undefined as unknown as Duplex),
-    );
-    return undefined;
-  }
-}
-
-/** Plain http through a proxy: every connection goes to the proxy, which gets absolute-form requests. */
-class HttpAgentVia extends HttpAgent {
-  constructor(private readonly route: ProxyRoute) {
-    super({ keepAlive: true, timeout: IDLE_SOCKET_MS });
-  }
-
-  override createConnection(_options: unknown, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
-    connectToProxy(this.route).then(
-      (socket) => callback!(null, socket),
-      (err: Error) => callback!(err, undefined as unknown as Duplex),
-    );
-    return undefined;
-  }
+function agentsFor(route: ProxyRoute | undefined): { https: HttpAgent; http: HttpAgent } {
+  const keepAlive = { keepAlive: true, timeout: IDLE_SOCKET_MS };
+  if (!route) return { https: new HttpsAgent(keepAlive), http: new HttpAgent(keepAlive) };
+  const headers = route.authorization ? { 'proxy-authorization': route.authorization } : undefined;
+  // The fleet CA goes on each request, not here: agent options also apply to the TLS of an https proxy, whose
+  // certificate comes from the system's roots. Through a proxy, http.proxyStrictSSL decides whether the
+  // target's certificate is verified (an inspecting proxy re-signs it); directly, it always is.
+  const proxyTls = { rejectUnauthorized: route.strictSSL };
+  const https = new HttpsProxyAgent(route.proxy, { ...keepAlive, ...proxyTls, headers });
+  // agent-base guesses the protocol from the call stack, which names no https module for a bare ClientRequest.
+  https.protocol = 'https:';
+  return {
+    https,
+    http: new HttpProxyAgent(route.proxy, { ...keepAlive, ...proxyTls, headers }),
+  };
 }
 
 function toResponse(res: IncomingMessage, chunks: Buffer[], method: string): Response {
@@ -176,8 +111,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 export function nodeFetch(options: NodeFetchOptions): typeof fetch {
   const { ca, route } = options;
   const platform = options.platform === true && !route;
-  const httpsAgent = new HttpsAgentVia(route, ca);
-  const httpAgent = route ? new HttpAgentVia(route) : new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
+  const agents = agentsFor(route);
 
   const send = (
     url: URL,
@@ -190,10 +124,16 @@ export function nodeFetch(options: NodeFetchOptions): typeof fetch {
     new Promise<Response>((resolve, reject) => {
       const secure = url.protocol === 'https:';
       const target = targetOf(url);
+      // The CONNECT answer, when the request went through a tunnel: a refusal there is the proxy's, not the host's.
+      let tunnel: { statusCode?: number; statusText?: string } | undefined;
       const onResponse = (res: IncomingMessage) => {
-        if (route && !secure && res.statusCode === 407) {
+        const refusedTunnel = tunnel && tunnel.statusCode !== 200;
+        if (route && (refusedTunnel || (!secure && res.statusCode === 407))) {
           res.resume();
-          return reject(refusal(route, url.host, 407, res.statusMessage ?? ''));
+          const [where, status, text] = refusedTunnel
+            ? [`${target.host}:${target.port}`, tunnel?.statusCode ?? 0, tunnel?.statusText ?? '']
+            : [url.host, 407, res.statusMessage ?? ''];
+          return reject(refusal(route, where, status, text));
         }
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -204,23 +144,25 @@ export function nodeFetch(options: NodeFetchOptions): typeof fetch {
         ? (secure ? httpsRequest : httpRequest)(url, { method, headers, signal, ca }, onResponse)
         : new ClientRequest(
             {
-              agent: secure ? httpsAgent : httpAgent,
+              agent: secure ? agents.https : agents.http,
               protocol: url.protocol,
               host: target.host,
               port: target.port,
-              path: route && !secure ? url.href : `${url.pathname}${url.search}`,
+              path: `${url.pathname}${url.search}`,
               method,
-              headers: route && !secure && route.authorization ? { ...headers, 'proxy-authorization': route.authorization } : headers,
+              headers,
               signal,
-            },
+              ...(secure ? { ca, rejectUnauthorized: route ? route.strictSSL : true } : {}),
+            } as ConstructorParameters<typeof ClientRequest>[0],
             onResponse,
           );
+      request.once('proxyConnect', (connect: { statusCode?: number; statusText?: string }) => (tunnel = connect));
       request.on('error', (err: NodeJS.ErrnoException) => {
         // A kept-alive socket the server closed while idle: send once more on a fresh one (idempotent only).
         if (!retried && request.reusedSocket && err.code === 'ECONNRESET' && IDEMPOTENT.has(method) && !signal?.aborted) {
           return resolve(send(url, method, headers, body, signal, true));
         }
-        reject(err);
+        reject(route && !signal?.aborted ? proxyFailure(route, err, `${target.host}:${target.port}`) : err);
       });
       request.end(body);
     });

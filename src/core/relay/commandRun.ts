@@ -17,6 +17,8 @@ export interface CommandIo {
   rows?: number;
   /** Dropped output streams are resumed where they stopped this many times before the run fails. */
   resumes?: number;
+  /** Called once the session is open and its output followed (the setup is done; the command runs). */
+  onStarted?(): void;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function runCommand(client: RelayClient, hostname: string, command:
     await session.close('cancelled');
     throw io.signal.reason;
   }
+  io.onStarted?.();
   const maxResumes = io.resumes ?? 3;
   return new Promise<CommandResult>((resolve, reject) => {
     let resumed = 0;

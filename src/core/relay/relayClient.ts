@@ -4,7 +4,7 @@ import type { Credential } from '../credentials/credential';
 import { CrossFleetCredentialError } from '../errors';
 import { isLoopback } from '../oauth/oidcClient';
 import type { RequestLogger } from '../network/requestLog';
-import { relayError } from './relayErrors';
+import { RelayCallError, relayError } from './relayErrors';
 import { loggingInterceptor } from './relayLogging';
 
 export interface RelayTls {
@@ -260,7 +260,14 @@ export class RelayClient {
     this.client.close();
   }
 
+  /** One unary call by its upstream method name (the file RPCs: see core/files/machineFiles.ts). */
+  call<T>(method: string, request: object, agentId?: string): Promise<T> {
+    return this.unary(method, request, agentId);
+  }
+
   private async unary<T>(method: string, request: object, agentId?: string): Promise<T> {
+    if (typeof this.client[method] !== 'function')
+      throw new RelayCallError(UNIMPLEMENTED, `this version of the extension does not know the relay call ${method}`);
     const md = await this.metadata(agentId);
     return new Promise((resolve, reject) => {
       this.client[method](request, md, { deadline: Date.now() + UNARY_DEADLINE_MS }, (err, res) =>

@@ -106,7 +106,7 @@ export async function askCommand(history: CommandHistory, title: string): Promis
 type MachinePick = vscode.QuickPickItem & { machine: Machine };
 
 /** The machine picker of the palette commands (and the CMDOP Shell profile): the active fleet's machines. */
-export async function pickMachine(deps: MachineCommandDeps): Promise<MachineTarget | undefined> {
+export async function pickMachine(deps: MachineCommandDeps, purpose = 'Run on a machine'): Promise<MachineTarget | undefined> {
   const { fleet, credential } = await deps.fleets.current();
   const recent = deps.state.get<string[]>(RECENT_KEY) ?? [];
   const toItems = (machines: Machine[]): MachinePick[] =>
@@ -117,7 +117,7 @@ export async function pickMachine(deps: MachineCommandDeps): Promise<MachineTarg
       machine: m,
     }));
   const pick = vscode.window.createQuickPick<MachinePick>();
-  pick.title = `Run on a machine in ${fleet.name}`;
+  pick.title = `${purpose} in ${fleet.name}`;
   pick.placeholder = 'Filter machines by name';
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;

@@ -1,3 +1,4 @@
+import { NotConfiguredError } from '../../core/errors';
 // Built as its own file (dist/runbookClient.js) and required when the first runbook opens: the language client
 // library is not parsed at activation. Starts the server process and answers its fleet questions.
 import * as vscode from 'vscode';
@@ -17,7 +18,7 @@ export function startRunbookClient(host: RunbookHost): vscode.Disposable {
   let facts: FleetFacts | undefined;
   const currentFacts = () => {
     const services = host.services();
-    if (!services) throw new Error('CMDOP is not configured correctly; see "CMDOP: Show Log".');
+    if (!services) throw new NotConfiguredError();
     facts ??= new FleetFacts(fleetFactsSource(services.fleets, services.api));
     return facts;
   };

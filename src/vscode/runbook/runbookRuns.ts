@@ -1,3 +1,4 @@
+import { NotConfiguredError } from '../../core/errors';
 import * as vscode from 'vscode';
 import type { FleetFacts } from '../../core/runbook/fleetFacts';
 import type { MachineFact, RunBlockArgs, RunBlockOnArgs } from '../../core/runbook/protocol';
@@ -14,7 +15,7 @@ export async function runBlock(host: RunbookHost, args: RunBlockArgs): Promise<v
     if (!args.command.trim()) throw new Error('this block is empty: there is nothing to run.');
     if (args.hostnames.length === 1) {
       const services = host.services();
-      if (!services) throw new Error('CMDOP is not configured correctly; see "CMDOP: Show Log".');
+      if (!services) throw new NotConfiguredError();
       const { fleet } = await services.fleets.current({ fleetId: args.fleetId });
       await host.runOnMachine(fleet, args.hostnames[0], args.command);
       return;
