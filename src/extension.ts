@@ -83,10 +83,10 @@ export function activate(context: vscode.ExtensionContext): void {
       return;
     }
     const s = services;
-    const statusNow = new StatusController(s.fleets, bar, log);
-    status = statusNow;
     tree = new MachinesTree(s.fleets, s.api);
     const view = vscode.window.createTreeView('cmdop.machines', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+    const statusNow = new StatusController(s.fleets, bar, log, (problem) => (view.message = problem));
+    status = statusNow;
     sessions = new SessionsView(s.fleets, pool, log);
     const sessionsView = vscode.window.createTreeView('cmdop.sessions', { treeDataProvider: sessions });
     perMode.push(

@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import { caSettingOf, endpointsFor, type Mode, parseMode, readCaFile, readRelayCaFiles } from './core/credentials/endpoints';
+import {
+  caSettingOf,
+  endpointsFingerprint,
+  endpointsFor,
+  type Mode,
+  parseMode,
+  readCaFile,
+  readRelayCaFiles,
+} from './core/credentials/endpoints';
 import type { RelayTls } from './core/relay/relayClient';
 import { tlsFetch } from './core/network/tls';
 import { FleetApi } from './core/fleet/fleetApi';
@@ -52,8 +60,9 @@ export function createModeServices(
   const idp = new OpenIdProvider(endpoints.issuer, endpoints.clientId, requests);
   // Windows elect the refreshing one through a lock file next to the peers' sockets (see SecretPeers).
   const election = secrets instanceof SecretPeers ? new FileLease(join(secrets.dir, `refresh-${mode}.lock`)) : undefined;
-  const keeper = new TokenKeeper({ store: new SessionStore(secrets, mode), idp, election });
-  const keys = new FleetKeyStore(secrets, context.globalState);
+  const boundTo = endpointsFingerprint(mode, endpoints);
+  const keeper = new TokenKeeper({ store: new SessionStore(secrets, mode, boundTo), idp, election });
+  const keys = new FleetKeyStore(secrets, context.globalState, boundTo);
   const api = new FleetApi(endpoints.api, requests);
   // Assigned below: the legacy importer and the fleet context refer to each other.
   // eslint-disable-next-line prefer-const

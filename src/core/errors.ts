@@ -116,6 +116,15 @@ export class ApiError extends CmdopError {
 
 export class LegacyFileError extends CmdopError {}
 
+/** The only stored key was added while cmdop.mode or cmdop.endpoints named other hosts; it is not sent to these. */
+export class CredentialForOtherEndpointsError extends CmdopError {
+  constructor(readonly fleetName: string) {
+    super(
+      `The API key of fleet "${fleetName}" was added for other CMDOP endpoints ("cmdop.mode" or "cmdop.endpoints" changed since), so it is not sent to these. Add the key again with "CMDOP: Add Fleet API Key", or run "CMDOP: Sign In".`,
+    );
+  }
+}
+
 export class NoCredentialForFleetError extends CmdopError {
   constructor(readonly fleet: string) {
     super(

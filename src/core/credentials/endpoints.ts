@@ -24,6 +24,14 @@ export const DEFAULT_ENDPOINTS: Record<Mode, Endpoints> = {
   dev: { issuer: 'http://127.0.0.1:4400', api: 'http://127.0.0.1:4401', relay: '127.0.0.1:4402', clientId: 'cmdop-vscode' },
 };
 
+/**
+ * Where a credential was issued: the mode and its identity provider, API and relay. A stored key or session
+ * carries it, so a change of `cmdop.mode` or `cmdop.endpoints` never sends it to other hosts. Holds no secret.
+ */
+export function endpointsFingerprint(mode: Mode, endpoints: Pick<Endpoints, 'issuer' | 'api' | 'relay'>): string {
+  return [mode, endpoints.issuer, endpoints.api, endpoints.relay].join(' ');
+}
+
 export function parseMode(value: unknown): Mode {
   return value === 'dev' ? 'dev' : 'prod';
 }

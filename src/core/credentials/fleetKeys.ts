@@ -8,6 +8,8 @@ export interface StoredKeyInfo {
   keyName: string;
   relay?: string;
   addedAt: string;
+  /** The endpoints the key was added for (endpointsFingerprint); absent on keys stored before it was recorded. */
+  boundTo?: string;
 }
 
 /** The index's name in globalState (a synchronous mirror) and in SecretStorage (the truth every window follows). */
@@ -31,6 +33,8 @@ export class FleetKeyStore {
   constructor(
     private readonly secrets: SecretStore,
     private readonly state: StateStore,
+    /** The current endpoints' fingerprint, stamped on every key saved from now on. */
+    private readonly boundTo?: string,
   ) {
     this.index = [...(state.get<StoredKeyInfo[]>(INDEX_KEY) ?? [])];
     this.watcher = secrets.onDidChange?.((e) => {
@@ -55,6 +59,7 @@ export class FleetKeyStore {
 
   async save(info: StoredKeyInfo, secret: string): Promise<void> {
     await this.ready;
+    info = { ...info, boundTo: info.boundTo ?? this.boundTo };
     // Secret first: an index entry without its secret would be a key the user believes is saved.
     await this.secrets.store(secretKey(info.fleetId), secret);
     await this.writeIndex([...this.index.filter((k) => k.fleetId !== info.fleetId), info]);

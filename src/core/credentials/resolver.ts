@@ -1,5 +1,5 @@
 import { type ApiKeyCredential, type Credential, looksLikeApiKey } from './credential';
-import { InvalidApiKeyFormatError, NoCredentialForFleetError, NotSignedInError } from '../errors';
+import { CredentialForOtherEndpointsError, InvalidApiKeyFormatError, NoCredentialForFleetError, NotSignedInError } from '../errors';
 import type { StoredKeyInfo } from './fleetKeys';
 
 export interface ResolverSources {
@@ -15,6 +15,8 @@ export interface ResolverSources {
   /** Imports a legacy ssh_workspaces.json once; returns the key that became usable, if any. */
   legacy: { importOnce(): Promise<{ fleetId: string; secret: string } | undefined> };
   oauth: { session(): Promise<{ accessToken: string; account: string; fleetIds: string[] } | undefined> };
+  /** The current endpoints (endpointsFingerprint): a stored key bound to other endpoints is never sent. */
+  boundTo?: string;
   /** The fleet an env or explicit key belongs to, as the server reports it. */
   keyFleet(secret: string): Promise<string>;
 }
@@ -62,9 +64,23 @@ export async function resolveCredential(sources: ResolverSources, request: Resol
     skipped.push(`${source}: key belongs to another fleet`);
   }
 
+  // Keys added for other endpoints are passed over; if nothing else resolves, the error says so.
+  let elsewhere: string | undefined;
+  const storedKey = async (fleet: string, source: 'setting' | 'active'): Promise<ApiKeyCredential | undefined> => {
+    const info = sources.keys.find(fleet);
+    if (!info) return undefined;
+    if (info.boundTo && sources.boundTo && info.boundTo !== sources.boundTo) {
+      elsewhere ??= info.fleetName;
+      skipped.push(`${source}: the key of "${info.fleetName}" was added for other endpoints`);
+      return undefined;
+    }
+    const secret = await sources.keys.secretFor(info.fleetId);
+    return secret ? { kind: 'apiKey', source, secret, fleetId: info.fleetId } : undefined;
+  };
+
   const settingFleet = sources.settingFleet()?.trim();
   if (settingFleet) {
-    const stored = await storedKey(sources, settingFleet, 'setting');
+    const stored = await storedKey(settingFleet, 'setting');
     if (stored && fits(stored.fleetId)) return found(stored);
     skipped.push(stored ? 'setting: its fleet is not the target' : `setting: no stored key for fleet "${settingFleet}"`);
   } else {
@@ -73,7 +89,7 @@ export async function resolveCredential(sources: ResolverSources, request: Resol
 
   const activeFleet = target ?? sources.activeFleetId();
   if (activeFleet) {
-    const stored = await storedKey(sources, activeFleet, 'active');
+    const stored = await storedKey(activeFleet, 'active');
     if (stored) return found(stored);
     skipped.push(`active: no stored key for fleet "${activeFleet}"`);
   } else {
@@ -91,12 +107,6 @@ export async function resolveCredential(sources: ResolverSources, request: Resol
   }
   skipped.push(session ? `oauth: not a member of fleet "${target}"` : 'oauth: not signed in');
 
+  if (elsewhere) throw new CredentialForOtherEndpointsError(elsewhere);
   throw target ? new NoCredentialForFleetError(target) : new NotSignedInError();
-}
-
-async function storedKey(sources: ResolverSources, fleet: string, source: 'setting' | 'active'): Promise<ApiKeyCredential | undefined> {
-  const info = sources.keys.find(fleet);
-  if (!info) return undefined;
-  const secret = await sources.keys.secretFor(info.fleetId);
-  return secret ? { kind: 'apiKey', source, secret, fleetId: info.fleetId } : undefined;
 }

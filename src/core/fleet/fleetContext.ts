@@ -1,6 +1,6 @@
 import type { Credential, CredentialSource } from '../credentials/credential';
 import { Emitter } from '../emitter';
-import type { Endpoints, Mode } from '../credentials/endpoints';
+import { type Endpoints, endpointsFingerprint, type Mode } from '../credentials/endpoints';
 import { CmdopError, CredentialRefusedError, NotSignedInError } from '../errors';
 import type { FleetApi, FleetInfo } from './fleetApi';
 import type { FleetKeyStore } from '../credentials/fleetKeys';
@@ -112,7 +112,9 @@ export class FleetContext {
       const learned = await this.learnKey({ kind: 'apiKey', source: 'env', secret: envKey }).catch(() => undefined);
       if (learned) add(learned.fleet, 'env');
     }
+    const boundTo = endpointsFingerprint(this.deps.mode, this.deps.endpoints);
     for (const info of this.deps.keys.list()) {
+      if (info.boundTo && info.boundTo !== boundTo) continue; // added for other endpoints: not offered here
       add({ id: info.fleetId, name: info.fleetName, role: 'Member', relay: info.relay ?? this.deps.endpoints.relay }, 'active');
     }
     const session = await this.deps.keeper.session().catch(() => undefined);
@@ -150,6 +152,7 @@ export class FleetContext {
           return s && { accessToken: s.accessToken, account: s.account.label, fleetIds: s.fleets.map((f) => f.id) };
         },
       },
+      boundTo: endpointsFingerprint(deps.mode, deps.endpoints),
       keyFleet: async (secret: string) => (await this.learnKey({ kind: 'apiKey', source: 'env', secret })).fleet.id,
     };
   }

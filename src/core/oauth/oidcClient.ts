@@ -133,6 +133,10 @@ function errorText(err: unknown): string {
   return e?.error_description ?? e?.cause?.code ?? e?.message ?? String(err);
 }
 
+/** Loopback as an address: 127.0.0.0/8, ::1 or localhost; not a name such as 127.example.com. */
 export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host === '::1') return true;
+  const quad = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return !!quad && quad.slice(1).every((part) => Number(part) <= 255);
 }

@@ -12,6 +12,8 @@ export class SessionStore {
   constructor(
     private readonly secrets: SecretStore,
     readonly mode: string,
+    /** The current endpoints' fingerprint: a session signed in against other endpoints is not used here. */
+    private readonly boundTo?: string,
   ) {}
 
   private get key(): string {
@@ -27,7 +29,10 @@ export class SessionStore {
     if (!text) return undefined;
     try {
       const session = JSON.parse(text) as OAuthSession;
-      return typeof session.accessToken === 'string' ? session : undefined;
+      if (typeof session.accessToken !== 'string') return undefined;
+      // Signed in while cmdop.endpoints named other hosts: its tokens are never sent to these (sign in again).
+      if (session.boundTo && this.boundTo && session.boundTo !== this.boundTo) return undefined;
+      return session;
     } catch {
       // A damaged entry cannot be used; treat it as signed out rather than failing every call.
       return undefined;
@@ -35,7 +40,7 @@ export class SessionStore {
   }
 
   async save(session: OAuthSession): Promise<void> {
-    await this.secrets.store(this.key, JSON.stringify(session));
+    await this.secrets.store(this.key, JSON.stringify({ ...session, boundTo: session.boundTo ?? this.boundTo }));
   }
 
   async clear(): Promise<void> {

@@ -16,6 +16,8 @@ export interface OAuthSession {
   expiresAt: number;
   scopes: string[];
   fleets: FleetClaim[];
+  /** The endpoints it was signed in against (endpointsFingerprint); absent on sessions stored before. */
+  boundTo?: string;
 }
 
 /** The parts of a token endpoint response the extension keeps. */
