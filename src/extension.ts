@@ -22,6 +22,8 @@ import { StatusController } from './vscode/statusController';
 import { registerShellProfile } from './vscode/terminalProfile';
 import { SessionsView } from './vscode/sessionsView';
 import { newRunbook, openWalkthrough } from './vscode/commands/walkthrough';
+import { chatToolDeps } from './vscode/chatTools/chatToolDeps';
+import { registerChatTools } from './vscode/chatTools/registerChatTools';
 import { NotConfiguredError } from './core/errors';
 import { type CommandTable, registerCommandTable } from './vscode/commandTable';
 import { MACHINE_FILES_SCHEME } from './core/files/machineUri';
@@ -60,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   let tree: MachinesTree | undefined;
   let sessions: SessionsView | undefined;
+  let status: StatusController | undefined;
   const perMode: vscode.Disposable[] = [];
   const fleetChanged = new vscode.EventEmitter<void>();
   context.subscriptions.push(fleetChanged);
@@ -67,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Everything that depends on the mode (prod/dev) is rebuilt when the mode or its endpoints change.
   const build = () => {
     vscode.Disposable.from(...perMode.splice(0)).dispose();
+    status = undefined;
     services?.dispose();
     pool.reset();
     try {
@@ -79,7 +83,8 @@ export function activate(context: vscode.ExtensionContext): void {
       return;
     }
     const s = services;
-    const status = new StatusController(s.fleets, bar, log);
+    const statusNow = new StatusController(s.fleets, bar, log);
+    status = statusNow;
     tree = new MachinesTree(s.fleets, s.api);
     const view = vscode.window.createTreeView('cmdop.machines', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
     sessions = new SessionsView(s.fleets, pool, log);
@@ -101,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): void {
           sessions?.refresh();
           fleetChanged.fire();
         }
-        void status.update();
+        void statusNow.update();
       }),
       s.keeper.onDidChange(({ reason, detail }) => {
         if (reason !== 'expired') return;
@@ -113,7 +118,7 @@ export function activate(context: vscode.ExtensionContext): void {
           });
       }),
     );
-    void status.update();
+    void statusNow.update();
     fleetChanged.fire();
   };
   build();
@@ -185,6 +190,13 @@ export function activate(context: vscode.ExtensionContext): void {
     'cmdop.compareFileAcrossMachines': run((s, node) => compareFileAcrossMachines(filesDeps(s), node)),
   };
 
+  // One set of chat-tool dependencies per services object, so the tools' lazily built handlers are reused.
+  let chatToolsFor: { services: ModeServices; deps: ReturnType<typeof chatToolDeps> } | undefined;
+  const chatTools = (s: ModeServices) => {
+    if (chatToolsFor?.services !== s) chatToolsFor = { services: s, deps: chatToolDeps(fanOutDeps(s), () => status?.active) };
+    return chatToolsFor.deps;
+  };
+
   context.subscriptions.push(
     { dispose: () => vscode.Disposable.from(...perMode).dispose() },
     { dispose: () => services?.dispose() },
@@ -192,6 +204,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.registerTextDocumentContentProvider(RUN_OUTPUT_SCHEME, new RunOutputDocuments(runs)),
     registerShellProfile(() => services && machineDeps(services)),
     ...registerCommandTable(commands, log),
+    registerChatTools(() => services && chatTools(services)),
     startRunbooksWhenOpened({
       context,
       log,

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { CmdopError } from '../core/errors';
-import type { FleetApi, FleetInfo } from '../core/fleet/fleetApi';
+import type { FleetApi, FleetInfo, Machine } from '../core/fleet/fleetApi';
 import type { FleetContext } from '../core/fleet/fleetContext';
 import { FanOut, type MachineResult } from '../core/fanOut/fanOut';
 import { AdaptiveConcurrency, DEFAULT_FAN_OUT_CEILING } from '../core/fanOut/concurrency';
 import { RelaySessionRunner } from '../core/fanOut/relayRunner';
-import type { FanOutRunInfo, RunHistory } from '../core/fanOut/runHistory';
+import type { FanOutRunInfo, RunHistory, RunOrigin } from '../core/fanOut/runHistory';
 import { countsLabel } from '../core/fanOut/runReport';
 import { chooseTargets, listAllMachines } from '../core/fanOut/targets';
 import { canUseSessions } from '../core/fleet/machines';
@@ -62,6 +62,19 @@ export function refuseGuests(fleet: FleetInfo): void {
   if (!canUseSessions(fleet.role)) throw new ObserverOnlyError(fleet.name);
 }
 
+export interface LaunchOptions {
+  /** Who asked for the run, shown in the Runs view (default: the person, through our UI). */
+  origin?: RunOrigin;
+  /** Per machine, instead of the cmdop.fanOut.timeoutSeconds setting. */
+  timeoutMs?: number;
+  /** The fleet's machines, listed just now by the caller (saves listing them again). */
+  machines?: Machine[];
+  /** The person already confirmed exactly these machines (no modal above the threshold). */
+  confirmed?: boolean;
+  /** Aborting cancels the run: open sessions are closed, machines not started are marked cancelled. */
+  signal?: AbortSignal;
+}
+
 /**
  * Runs `command` on the named machines of one fleet: fresh online status from the server, offline and
  * unknown machines listed as skipped, a modal above the threshold, progress with Cancel, the run kept
@@ -72,14 +85,17 @@ export async function launchFanOut(
   fleet: FleetInfo,
   hostnames: string[],
   command: string,
+  options: LaunchOptions = {},
 ): Promise<FanOutRunInfo | undefined> {
   refuseGuests(fleet);
   if (!command.trim()) throw new CmdopError('The command is empty: type the command to run on the machines.');
   if (hostnames.length === 0)
     throw new CmdopError(`No machines chosen in ${fleet.name}: select machines in the tree or give a hostname pattern.`);
   const settings = fanOutSettings();
-  const { credential } = await deps.fleets.current({ fleetId: fleet.id });
-  const targets = chooseTargets(await listAllMachines(deps.api, credential, fleet.id), hostnames);
+  const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
+  const machines =
+    options.machines ?? (await listAllMachines(deps.api, (await deps.fleets.current({ fleetId: fleet.id })).credential, fleet.id));
+  const targets = chooseTargets(machines, hostnames);
   if (targets.run.length === 0) {
     throw new CmdopError(
       `None of the ${hostnames.length} chosen machines in ${fleet.name} is online (${targets.skipped
@@ -88,13 +104,13 @@ export async function launchFanOut(
         .join(', ')}). Start their agents and try again.`,
     );
   }
-  if (targets.run.length > settings.confirmAbove) {
+  if (targets.run.length > settings.confirmAbove && !options.confirmed) {
     const skippedNote = targets.skipped.length ? `\n${targets.skipped.length} more will be skipped (offline or unknown).` : '';
     const answer = await vscode.window.showWarningMessage(
       `Run \`${command}\` on ${targets.run.length} machines in ${fleet.name}?`,
       {
         modal: true,
-        detail: `${concurrencyNote(settings.concurrency)}; each stops after ${settings.timeoutMs ? `${settings.timeoutMs / 1000} s` : 'no limit'}.${widening(settings.concurrency)}${skippedNote}`,
+        detail: `${concurrencyNote(settings.concurrency)}; each stops after ${timeoutMs ? `${timeoutMs / 1000} s` : 'no limit'}.${widening(settings.concurrency)}${skippedNote}`,
       },
       'Run',
     );
@@ -107,11 +123,22 @@ export async function launchFanOut(
     skipped: targets.skipped,
     runner: new RelaySessionRunner(client),
     concurrency: settings.concurrency,
-    timeoutMs: settings.timeoutMs,
+    timeoutMs,
   });
-  const run = deps.history.add({ command, fleetId: fleet.id, fleetName: fleet.name, startedAt: new Date(), fanOut });
+  if (options.signal) {
+    if (options.signal.aborted) fanOut.cancel();
+    else options.signal.addEventListener('abort', () => fanOut.cancel(), { once: true });
+  }
+  const run = deps.history.add({
+    command,
+    fleetId: fleet.id,
+    fleetName: fleet.name,
+    startedAt: new Date(),
+    fanOut,
+    origin: options.origin,
+  });
   deps.log.info(
-    `Fan-out #${run.id} on ${fleet.name}: ${targets.run.length} machines, ${targets.skipped.length} skipped, concurrency up to ${settings.concurrency}`,
+    `Fan-out #${run.id} on ${fleet.name}${options.origin === 'chat' ? ' (from chat)' : ''}: ${targets.run.length} machines, ${targets.skipped.length} skipped, concurrency up to ${settings.concurrency}`,
   );
   void vscode.commands.executeCommand('cmdop.runs.focus');
   showProgress(run);

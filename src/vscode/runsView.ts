@@ -90,8 +90,9 @@ function runItem(run: FanOutRunInfo, newest: boolean): vscode.TreeItem {
   item.id = `run:${run.id}:${run.fanOut.isDone ? 'done' : 'running'}`;
   const time = run.startedAt.toLocaleTimeString();
   // Counts first: a narrow side bar cuts the end of the description.
-  item.description = `${countsLabel(c)} · ${run.fleetName} · ${time}`;
-  item.tooltip = `\`${run.command}\` on ${c.total} machines in ${run.fleetName}, started ${run.startedAt.toLocaleString()}\n${countsLabel(c)}${run.fanOut.isDone ? '' : ' (running)'}`;
+  const fromChat = run.origin === 'chat';
+  item.description = `${countsLabel(c)} · ${run.fleetName} · ${time}${fromChat ? ' · from chat' : ''}`;
+  item.tooltip = `\`${run.command}\` on ${c.total} machines in ${run.fleetName}, started ${run.startedAt.toLocaleString()}${fromChat ? ' by the chat agent (you confirmed it)' : ''}\n${countsLabel(c)}${run.fanOut.isDone ? '' : ' (running)'}`;
   const failed = c.failed + c.error + c.timeout > 0;
   item.iconPath = !run.fanOut.isDone
     ? new vscode.ThemeIcon('loading~spin')

@@ -12,14 +12,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { buildHostSuite } from '../host/build';
-import { RESULTS_ENV, type HostSuiteResults } from '../host/suite/results';
-import { defaultVsix, startSession, unpackVsix, waitFor, withFailureCapture, type Session } from './harness';
+import { CHAT_FLEET_KEY, RESULTS_ENV, type HostSuiteResults } from '../host/suite/results';
+import { cleanEnv } from './flows/fleetSession';
+import { defaultVsix, startLocalFleet, startSession, unpackVsix, waitFor, withFailureCapture, type Session } from './harness';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'cmdop-host-suite-'));
 let session: Session | undefined;
 
+let fleetToClose: { close(): Promise<void> } | undefined;
+
 after(async () => {
   await session?.close();
+  await fleetToClose?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -28,11 +32,16 @@ test("host suite in code-server's extension host", { timeout: 300_000 }, async (
   // The packaged extension, unpacked where the server does not load it by itself: it is the development extension.
   const extensionPath = unpackVsix(defaultVsix, path.join(scratch, 'unpacked'));
   const resultsFile = path.join(scratch, 'results.json');
+  // The chat tools' tests sign in with a fleet API key of this fleet server (CMDOP_API_KEY set in the extension host).
+  const fleet = await startLocalFleet();
+  fleetToClose = fleet;
+  const key = fleet.seed.fleets.find((f) => f.id === 'acme-prod')!.api_keys.find((k) => k.name === 'ci-deploy')!.secret;
 
   session = await startSession({
     name: 'host-suite',
     vsix: [],
-    env: { [RESULTS_ENV]: resultsFile, CMDOP_HOST_SUITE_PROBE: 'from-launcher' },
+    fleet,
+    env: cleanEnv({ [RESULTS_ENV]: resultsFile, CMDOP_HOST_SUITE_PROBE: 'from-launcher', [CHAT_FLEET_KEY]: key }),
     payload: (server) => [
       ['extensionDevelopmentPath', server.remoteUri(extensionPath)],
       ['extensionTestsPath', server.remoteUri(testsPath)],

@@ -29,6 +29,18 @@ describe('redaction', () => {
     assert.match(text, /"name":"ok"/);
   });
 
+  it('removes single-quoted, camelCase, header-style and query-style credentials from free text', () => {
+    const text = redactText(
+      `{'access_token': '${OPAQUE}'} {"accessToken":"${OPAQUE}1"} x-api-key: ${OPAQUE}2\nGET /cb?state=s&access_token=${OPAQUE}3 (access_token=${OPAQUE}4) refreshToken=${OPAQUE}5 page=3`,
+    );
+    for (const n of ['', '1', '2', '3', '4', '5']) assert.ok(!text.includes(OPAQUE + n), `${OPAQUE + n} left in: ${text}`);
+    assert.match(text, /'access_token': '\[redacted\]'/);
+    assert.match(text, /"accessToken":"\[redacted\]"/);
+    assert.match(text, /x-api-key: \[redacted\]/);
+    assert.match(text, /state=s/);
+    assert.match(text, /page=3/);
+  });
+
   it("keeps a URL's origin, path and harmless query; replaces secret parameters and user info", () => {
     const url = redactUrl(`https://user:pw@api.test/api/fleets/acme/machines/?page=1&search=web&access_token=${OPAQUE}&user_code=WXYZ`);
     assert.equal(url, `https://api.test/api/fleets/acme/machines/?page=1&search=web&access_token=${REDACTED}&user_code=${REDACTED}`);

@@ -1,6 +1,9 @@
 import { Emitter } from '../emitter';
 import type { FanOut, MachineResult } from './fanOut';
 
+/** Who asked for a run: the person through our UI (undefined), or VS Code's chat agent after the person confirmed. */
+export type RunOrigin = 'chat';
+
 export interface FanOutRunInfo {
   id: number;
   command: string;
@@ -8,6 +11,7 @@ export interface FanOutRunInfo {
   fleetName: string;
   startedAt: Date;
   fanOut: FanOut;
+  origin?: RunOrigin;
   /** The run read one file on each machine (Compare File Across Machines): `command` is its path. */
   comparesFile?: boolean;
 }

@@ -27,12 +27,41 @@ export function isSecretHeader(name: string): boolean {
   return SECRET_HEADERS.has(name.toLowerCase());
 }
 
-const FIELD_NAMES =
-  'access_token|refresh_token|id_token|token|device_code|user_code|code|code_verifier|client_secret|password|passwd|secret|api_key|apikey|key|assertion|client_assertion|subject_token|actor_token';
+/**
+ * Secret field names as a pattern that also matches their camelCase and kebab-case spellings
+ * (`access_token`, `accessToken`, `access-token`), so a JSON body from any client is caught.
+ */
+const FIELD_NAMES = [
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'token',
+  'device_code',
+  'user_code',
+  'code',
+  'code_verifier',
+  'client_secret',
+  'password',
+  'passwd',
+  'secret',
+  'api_key',
+  'apikey',
+  'key',
+  'assertion',
+  'client_assertion',
+  'subject_token',
+  'actor_token',
+]
+  .map((name) => name.replace(/_/g, '[_-]?'))
+  .join('|');
+
+/** Header names that may appear as `name: value` in free text (an error that quotes a request). */
+const HEADER_NAMES = [...SECRET_HEADERS].map((name) => name.replace(/-/g, '[_-]?')).join('|');
 
 /**
  * Removes anything that looks like a credential from free text (error messages, URLs, metadata values):
- * bearer tokens, CMDOP API keys, JWTs, and `name=value` / `"name": "value"` pairs with a secret name.
+ * bearer tokens, CMDOP API keys, JWTs, `name=value` / `"name": "value"` / `'name': 'value'` pairs with a
+ * secret name, and `header: value` lines of credential headers.
  */
 export function redactText(text: string): string {
   return text
@@ -40,10 +69,14 @@ export function redactText(text: string): string {
     .replace(/\bcmdop_[A-Za-z0-9_\-.]+/g, `cmdop_${REDACTED}`)
     .replace(/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?/g, REDACTED)
     .replace(
-      new RegExp(`([?&;\\s,{]|^)(${FIELD_NAMES})=([^&\\s;,"'}]*)`, 'gi'),
+      new RegExp(`(^|[^A-Za-z0-9_-])(${HEADER_NAMES})(\\s*:\\s*)(?!\\s|(?:Bearer |Basic )?\\[redacted\\])[^\\r\\n,;}]*`, 'gi'),
+      `$1$2$3${REDACTED}`,
+    )
+    .replace(
+      new RegExp(`(^|[^A-Za-z0-9_])(${FIELD_NAMES})=([^&\\s;,"'}]*)`, 'gi'),
       (_m, lead: string, name: string) => `${lead}${name}=${REDACTED}`,
     )
-    .replace(new RegExp(`("(?:${FIELD_NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `$1"${REDACTED}"`);
+    .replace(new RegExp(`(["'](?:${FIELD_NAMES})["']\\s*:\\s*)(["'])(?:(?!\\2)[^\\\\]|\\\\.)*\\2`, 'gi'), `$1$2${REDACTED}$2`);
 }
 
 /** A URL for the log: secret query parameters are replaced, user info dropped. */

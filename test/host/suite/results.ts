@@ -22,3 +22,6 @@ export interface HostSuiteResults {
 
 /** The environment variable naming the results file. */
 export const RESULTS_ENV = 'CMDOP_HOST_RESULTS';
+
+/** A seeded fleet API key of acme-prod, set by the code-server launcher, which also starts the fleet server. */
+export const CHAT_FLEET_KEY = 'CMDOP_HOST_FLEET_KEY';
