@@ -174,6 +174,7 @@ export function activate(context: vscode.ExtensionContext): void {
     'cmdop.runs.copyMarkdown': run((s, node) => copyRun(fanOutDeps(s), node, 'markdown')),
     'cmdop.runs.clear': () => runs.clear(),
     'cmdop.runCommandOnMachine': run((s) => runCommand(machineDeps(s), undefined)),
+    'cmdop.openShellOnMachine': run((s) => openShell(machineDeps(s), undefined)),
     'cmdop.openShell': run((s, node) => openShell(machineDeps(s), node)),
     'cmdop.copyHostname': run((_s, node) => copyHostname(node)),
     'cmdop.showLog': () => log.show(),
