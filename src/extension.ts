@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { notificationText } from './core/display/safeText';
 import { CommandHistory } from './core/fanOut/commandHistory';
 import { RelayPool } from './core/relay/relayPool';
 import { SecretPeers } from './core/windows/secretPeers';
@@ -112,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): void {
         if (reason !== 'expired') return;
         // `detail` is the bare cause ("the refresh token was revoked…"), so the sentence says "session ended" once.
         void vscode.window
-          .showWarningMessage(`CMDOP: Your session ended (${detail ?? 'the refresh failed'}). Sign in again?`, 'Sign In')
+          .showWarningMessage(notificationText(`CMDOP: Your session ended (${detail ?? 'the refresh failed'}). Sign in again?`), 'Sign In')
           .then((c) => {
             if (c === 'Sign In') void vscode.commands.executeCommand('cmdop.signIn');
           });
@@ -173,6 +174,7 @@ export function activate(context: vscode.ExtensionContext): void {
     'cmdop.runs.copyMarkdown': run((s, node) => copyRun(fanOutDeps(s), node, 'markdown')),
     'cmdop.runs.clear': () => runs.clear(),
     'cmdop.runCommandOnMachine': run((s) => runCommand(machineDeps(s), undefined)),
+    'cmdop.openShellOnMachine': run((s) => openShell(machineDeps(s), undefined)),
     'cmdop.openShell': run((s, node) => openShell(machineDeps(s), node)),
     'cmdop.copyHostname': run((_s, node) => copyHostname(node)),
     'cmdop.showLog': () => log.show(),

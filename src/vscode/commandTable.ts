@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { notificationText } from '../core/display/safeText';
 import { type CommandId, COMMANDS_RETURNING_ERRORS, commandFailure } from '../core/commands/commandPolicy';
 
 export type CommandHandler = (...args: any[]) => unknown;
@@ -15,7 +16,7 @@ export function registerCommandTable(table: CommandTable, log: vscode.LogOutputC
         const failure = commandFailure(id, err);
         if (failure.kind === 'report') {
           log.error(failure.logLine);
-          void vscode.window.showErrorMessage(failure.message);
+          void vscode.window.showErrorMessage(notificationText(failure.message));
         }
         if (COMMANDS_RETURNING_ERRORS.has(id)) throw err;
         return undefined;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { labelText, safeName } from '../core/display/safeText';
 import type { FleetApi, FleetInfo, Machine } from '../core/fleet/fleetApi';
 import type { FleetContext } from '../core/fleet/fleetContext';
 import { canUseSessions, lastSeenLabel, machineDescription } from '../core/fleet/machines';
@@ -211,35 +212,35 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
 function fleetItem(node: FleetNode): vscode.TreeItem {
   const { fleet } = node;
   const item = new vscode.TreeItem(
-    fleet.name,
+    labelText(fleet.name),
     node.active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
   );
   item.id = `fleet:${fleet.id}`;
   item.description = `${fleet.role}${node.active ? ' · active' : ''}`;
-  item.tooltip = `${fleet.name} (${fleet.id})${node.active ? '\nActive fleet: commands, the picker and the status bar use it' : ''}\nYour role: ${fleet.role}${fleet.role === 'Guest' ? ' — observer-only: you can see machines but not run commands' : ''}\nRelay: ${fleet.relay}`;
+  item.tooltip = `${labelText(fleet.name)} (${labelText(fleet.id)})${node.active ? '\nActive fleet: commands, the picker and the status bar use it' : ''}\nYour role: ${fleet.role}${fleet.role === 'Guest' ? ' — observer-only: you can see machines but not run commands' : ''}\nRelay: ${labelText(fleet.relay)}`;
   item.iconPath = node.active
     ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
     : new vscode.ThemeIcon('organization');
   item.contextValue = node.active ? 'fleet.active' : 'fleet';
-  item.accessibilityInformation = { label: `${fleet.name}, ${fleet.role}${node.active ? ', active fleet' : ''}` };
+  item.accessibilityInformation = { label: `${safeName(fleet.name)}, ${fleet.role}${node.active ? ', active fleet' : ''}` };
   return item;
 }
 
 function machineItem(fleet: FleetInfo, m: Machine): vscode.TreeItem {
-  const item = new vscode.TreeItem(m.name || m.hostname);
+  const item = new vscode.TreeItem(labelText(m.name || m.hostname));
   item.id = `machine:${fleet.id}:${m.id}`;
-  item.description = machineDescription(m);
+  item.description = labelText(machineDescription(m));
   item.iconPath = m.is_online
     ? new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed'))
     : new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('disabledForeground'));
   const canRun = canUseSessions(fleet.role);
   const tip = new vscode.MarkdownString();
-  tip.appendText(`${m.hostname} — ${m.is_online ? 'online' : 'offline'}\n`);
-  tip.appendText(`OS: ${m.os} · agent ${m.agent_version || 'unknown'} · status ${m.status}\n`);
+  tip.appendText(`${safeName(m.hostname)} — ${m.is_online ? 'online' : 'offline'}\n`);
+  tip.appendText(`OS: ${safeName(m.os)} · agent ${safeName(m.agent_version || 'unknown')} · status ${safeName(m.status)}\n`);
   tip.appendText(`Last seen: ${lastSeenLabel(m.last_seen)}\n`);
   if (!canRun) tip.appendText('You are a Guest in this fleet: observer-only, so commands and shells are not available.');
   item.tooltip = tip;
-  item.accessibilityInformation = { label: `${m.name || m.hostname}, ${m.is_online ? 'online' : 'offline'}, ${m.os}` };
+  item.accessibilityInformation = { label: `${safeName(m.name || m.hostname)}, ${m.is_online ? 'online' : 'offline'}, ${safeName(m.os)}` };
   item.contextValue = canRun ? `machine.${m.is_online ? 'online' : 'offline'}` : 'machine.observer';
   return item;
 }

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { notificationText } from '../core/display/safeText';
 import type { RelayClient } from '../core/relay/relayClient';
 import type { RelayPool } from '../core/relay/relayPool';
 import { RemoteSession } from '../core/relay/remoteSession';
@@ -69,11 +70,11 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
 
   private show(notice: TerminalNotice): void {
     if (notice.level === 'error') {
-      void vscode.window.showErrorMessage(notice.message);
+      void vscode.window.showErrorMessage(notificationText(notice.message));
       return;
     }
     const buttons = notice.reconnect ? ['Reconnect'] : [];
-    void vscode.window.showWarningMessage(notice.message, ...buttons).then((choice) => {
+    void vscode.window.showWarningMessage(notificationText(notice.message), ...buttons).then((choice) => {
       if (choice === 'Reconnect') this.connection.reconnect();
     });
   }

@@ -16,7 +16,9 @@ export function shellEnvironment(identity: AgentIdentity, shell: string, request
     TERM: 'xterm-256color',
     LANG: 'C.UTF-8',
     HOSTNAME: identity.hostname,
-    PS1: `\\u@${identity.hostname}:\\w\\$ `,
+    // The prompt names the host through $HOSTNAME, never by its text: the shell expands PS1 at every prompt, and a
+    // seeded name such as `$(touch x)` pasted into it would run. A variable's value is not expanded again.
+    PS1: '\\u@${HOSTNAME}:\\w\\$ ',
     CMDOP_FLEET: identity.fleetId,
   };
   return { ...base, ...requested };

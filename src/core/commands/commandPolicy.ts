@@ -11,6 +11,7 @@ export const COMMAND_IDS = [
   'cmdop.refreshMachines',
   'cmdop.filterMachines',
   'cmdop.runCommandOnMachine',
+  'cmdop.openShellOnMachine',
   'cmdop.runCommand',
   'cmdop.openShell',
   'cmdop.copyHostname',

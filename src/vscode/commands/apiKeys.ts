@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { notificationName, notificationText } from '../../core/display/safeText';
 import { looksLikeApiKey } from '../../core/credentials/credential';
 import { CredentialRefusedError } from '../../core/errors';
 import type { FleetContext } from '../../core/fleet/fleetContext';
@@ -20,7 +21,7 @@ export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Pro
     learned = await context.learnKey({ kind: 'apiKey', source: 'explicit', secret: key });
   } catch (err) {
     const reason = err instanceof CredentialRefusedError ? err.reason : (err as Error).message;
-    void vscode.window.showErrorMessage(`CMDOP: The API key you entered was refused: ${reason}. Nothing was stored.`);
+    void vscode.window.showErrorMessage(`CMDOP: The API key you entered was refused: ${notificationText(reason)}. Nothing was stored.`);
     return;
   }
   const existing = keys.list().find((k) => k.fleetId === learned.fleet.id);
@@ -44,10 +45,12 @@ export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Pro
   );
   await context.setActiveFleet(learned.fleet.id);
   const expiry = learned.expiresAt ? `It expires ${new Date(learned.expiresAt).toLocaleDateString()}.` : '';
-  void vscode.window.showInformationMessage(`CMDOP: Stored key "${learned.keyName}" for fleet "${learned.fleet.name}". ${expiry}`.trim());
+  void vscode.window.showInformationMessage(
+    `CMDOP: Stored key "${notificationName(learned.keyName)}" for fleet "${notificationName(learned.fleet.name)}". ${expiry}`.trim(),
+  );
   if (!learned.expiresAt) {
     void vscode.window.showWarningMessage(
-      `CMDOP: Key "${learned.keyName}" never expires. Consider issuing one with an expiry in the fleet settings and rotating to it.`,
+      `CMDOP: Key "${notificationName(learned.keyName)}" never expires. Consider issuing one with an expiry in the fleet settings and rotating to it.`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import { NotConfiguredError } from '../../core/errors';
 import * as vscode from 'vscode';
+import { notificationText } from '../../core/display/safeText';
 import type { FleetFacts } from '../../core/runbook/fleetFacts';
 import type { MachineFact, RunBlockArgs, RunBlockOnArgs } from '../../core/runbook/protocol';
 import type { RunbookHost } from './runbookHost';
@@ -88,6 +89,6 @@ async function guard(host: RunbookHost, fn: () => Promise<void>): Promise<void> 
     await fn();
   } catch (err) {
     host.log.error((err as Error).message);
-    void vscode.window.showErrorMessage(`CMDOP: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(notificationText(`CMDOP: ${(err as Error).message}`));
   }
 }
