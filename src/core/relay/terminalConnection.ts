@@ -249,7 +249,9 @@ export class TerminalConnection {
     const code = exit.signal ? 128 + exit.signal : exit.code;
     const how = MACHINE_GONE.test(exit.reason)
       ? `${this.hostname} went offline`
-      : `${this.hostname}: ${exit.signal ? `killed by signal ${exit.signal}` : `exit code ${exit.code}`}${exit.reason && exit.reason !== 'exited' ? `, ${exit.reason}` : ''}`;
+      : exit.code < 0 && !exit.signal
+        ? `${this.hostname}: ${exit.reason}`
+        : `${this.hostname}: ${exit.signal ? `killed by signal ${exit.signal}` : `exit code ${exit.code}`}${exit.reason && exit.reason !== 'exited' ? `, ${exit.reason}` : ''}`;
     this.end(code, tail + `\r\n${dim(`[${how}] Press any key to close.`)}`);
   }
 
