@@ -1,3 +1,4 @@
+import { heldRun } from '../../core/commands/heldRun';
 import * as vscode from 'vscode';
 import { CmdopError } from '../../core/errors';
 import { groupOutputs } from '../../core/fanOut/grouping';
@@ -10,7 +11,12 @@ import type { RunNode } from '../runsView';
 type RunRow = Extract<RunNode, { kind: 'run' }>;
 
 function runOf(deps: FanOutDeps, node: RunNode | undefined): FanOutRunInfo {
-  const run = node?.run ?? deps.history.runs[0];
+  let run: FanOutRunInfo | undefined;
+  try {
+    run = heldRun(deps.history.runs, node);
+  } catch (error) {
+    throw new CmdopError((error as Error).message);
+  }
   if (!run) throw new CmdopError('No runs yet: select machines and Run Command…, or Run on Fleet….');
   return run;
 }
