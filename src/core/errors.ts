@@ -9,6 +9,16 @@ export class CmdopError extends Error {
   }
 }
 
+/** A command's session ended for a reason other than the command's own exit: there is no exit code to report. */
+export class SessionEndedError extends CmdopError {
+  constructor(
+    readonly hostname: string,
+    readonly reason: string,
+  ) {
+    super(`The session on ${hostname} ended before the command did (${reason}); its exit code is unknown. Run the command again.`);
+  }
+}
+
 export class NotSignedInError extends CmdopError {
   constructor() {
     super('Not signed in to CMDOP. Run "CMDOP: Sign In" or add a fleet API key with "CMDOP: Add Fleet API Key".');

@@ -1,3 +1,4 @@
+import { mustConfirmRun } from '../core/commands/runConfirmation';
 import * as vscode from 'vscode';
 import { CmdopError } from '../core/errors';
 import type { FleetApi, FleetInfo, Machine } from '../core/fleet/fleetApi';
@@ -71,6 +72,8 @@ export interface LaunchOptions {
   machines?: Machine[];
   /** The person already confirmed exactly these machines (no modal above the threshold). */
   confirmed?: boolean;
+  /** The request came from another extension or a link, not a click in our UI: the modal shows however few machines. */
+  fromOutsideOurUi?: boolean;
   /** Aborting cancels the run: open sessions are closed, machines not started are marked cancelled. */
   signal?: AbortSignal;
 }
@@ -104,13 +107,24 @@ export async function launchFanOut(
         .join(', ')}). Start their agents and try again.`,
     );
   }
-  if (targets.run.length > settings.confirmAbove && !options.confirmed) {
+  if (
+    mustConfirmRun({
+      machineCount: targets.run.length,
+      confirmAbove: settings.confirmAbove,
+      fromOwnUi: !options.fromOutsideOurUi,
+      alreadyConfirmed: options.confirmed === true,
+    })
+  ) {
+    const machineNote = `\nMachines: ${targets.run
+      .slice(0, 10)
+      .map(String)
+      .join(', ')}${targets.run.length > 10 ? ` and ${targets.run.length - 10} more` : ''}.`;
     const skippedNote = targets.skipped.length ? `\n${targets.skipped.length} more will be skipped (offline or unknown).` : '';
     const answer = await vscode.window.showWarningMessage(
       `Run \`${command}\` on ${targets.run.length} machines in ${fleet.name}?`,
       {
         modal: true,
-        detail: `${concurrencyNote(settings.concurrency)}; each stops after ${timeoutMs ? `${timeoutMs / 1000} s` : 'no limit'}.${widening(settings.concurrency)}${skippedNote}`,
+        detail: `${concurrencyNote(settings.concurrency)}; each stops after ${timeoutMs ? `${timeoutMs / 1000} s` : 'no limit'}.${widening(settings.concurrency)}${machineNote}${skippedNote}`,
       },
       'Run',
     );

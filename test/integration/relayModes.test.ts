@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFleetServer, type FleetServer } from '../../fleet-server/src/index';
+import { SessionEndedError } from '../../src/core/errors';
 import { runCommand } from '../../src/core/relay/commandRun';
 import { RelayClient } from '../../src/core/relay/relayClient';
 import { RemoteSession } from '../../src/core/relay/remoteSession';
@@ -69,6 +70,45 @@ for (const mode of ['extensions', 'upstream-only'] as const) {
     it('ends a command that exits its shell with that code', async () => {
       const result = await runCommand(client, 'db-1', 'echo bye; exit 4', { onOutput: () => undefined });
       assert.equal(result.exitCode, 4);
+    });
+
+    it("returns the shell's parse error and a non-zero code for a command it cannot parse", async () => {
+      for (const [command, message] of [
+        ['echo (', /syntax error/],
+        ['echo "abc', /unexpected EOF|matching/],
+      ] as const) {
+        let text = '';
+        const result = await runCommand(client, 'web-1', command, { onOutput: (d) => (text += Buffer.from(d).toString()) });
+        assert.notEqual(result.exitCode, 0, command);
+        assert.match(text, message, command);
+        assert.doesNotMatch(text, /CMDOP-/);
+      }
+    });
+
+    it('reports a command whose session someone else closed as an error with the reason, not exit 0', async () => {
+      const before = new Set(server.sessions('acme-prod').map((s) => s.id));
+      let text = '';
+      let markStarted!: () => void;
+      const started = new Promise<void>((resolve) => (markStarted = resolve));
+      const run = runCommand(client, 'web-1', 'echo "run""ning"; exec sleep 30', {
+        onOutput: (d) => {
+          text += Buffer.from(d).toString();
+          if (text.includes('running')) markStarted();
+        },
+      });
+      const settled = run.then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+      await started;
+      const ours = server.sessions('acme-prod').filter((s) => !before.has(s.id) && s.hostname === 'web-1' && s.state === 'running');
+      assert.equal(ours.length, 1);
+      await client.closeSession(ours[0].id, 'closed by an administrator');
+      const outcome = await settled;
+      assert.ok('error' in outcome, `resolved as ${JSON.stringify((outcome as { result?: unknown }).result)}`);
+      assert.ok(outcome.error instanceof SessionEndedError, String(outcome.error));
+      assert.match(outcome.error.reason, /closed/);
+      assert.match(outcome.error.message, /web-1/);
     });
 
     it('stops a command on Ctrl-C with exit code 130', async () => {

@@ -271,6 +271,14 @@ describe('terminal connection', () => {
     assert.deepEqual(t.closes, [1]);
   });
 
+  it('a command whose session was closed by someone else ends as an error with the reason, not exit 0', async () => {
+    const t = await openShell({ command: 'make deploy' });
+    t.session().exits.fire({ code: 0, signal: 0, reason: 'closed' });
+    assert.match(t.text(), /\[The session on web-1 ended before the command did \(closed\); its exit code is unknown/);
+    t.connection.handleInput('x');
+    assert.deepEqual(t.closes, [1]);
+  });
+
   it('closing the terminal ends the session, stops retrying and drops every listener', async () => {
     const t = await openShell();
     t.session().drops.fire(unavailable());

@@ -11,12 +11,15 @@ const CANCELLED = 1;
 
 /**
  * How a CloseSessionCommand's reason reads: "exited with code 3", "killed by signal 9", optionally after
- * "closed, " / "machine stopped, ". A relay that words it otherwise still ends the session, with code 0.
+ * "closed, " / "machine stopped, ". A reason with neither a code nor a signal is not an exit: it keeps the
+ * relay's words as the reason (never "exited"), so the caller reports it instead of a made-up code 0.
  */
 export function exitFromReason(text: string): SessionExit {
   const code = /code (-?\d+)/.exec(text);
   const signal = /signal (\d+)/.exec(text);
-  const cause = /^(.*?),\s*(?:exited|killed)/.exec(text)?.[1] ?? (code || signal ? 'exited' : text || 'closed');
+  if (!code && !signal)
+    return { code: -1, signal: 0, reason: text.trim() && text.trim() !== 'exited' ? text.trim() : 'ended without an exit code' };
+  const cause = /^(.*?),\s*(?:exited|killed)/.exec(text)?.[1] ?? 'exited';
   return { code: code ? Number(code[1]) : 0, signal: signal ? Number(signal[1]) : 0, reason: cause };
 }
 

@@ -1,5 +1,6 @@
+import { SessionEndedError } from '../errors';
 import type { RelayClient } from './relayClient';
-import { RemoteSession } from './remoteSession';
+import { RemoteSession, type SessionExit } from './remoteSession';
 
 export interface CommandResult {
   exitCode: number;
@@ -22,6 +23,16 @@ export interface CommandIo {
 }
 
 /**
+ * What a session's end says about its command: an exit code (or a signal) when the command itself ended;
+ * otherwise (closed by someone, machine stopped, agent lost, a relay reason without a code, the shell gone
+ * before the end marker) an error with that reason, never an exit code the command did not give.
+ */
+export function commandOutcome(hostname: string, exit: SessionExit): CommandResult | SessionEndedError {
+  if (exit.reason === 'exited') return { exitCode: exit.code, signal: exit.signal };
+  return new SessionEndedError(hostname, exit.signal ? `${exit.reason}, killed by signal ${exit.signal}` : exit.reason);
+}
+
+/**
  * Runs one command on a machine, streams its output and resolves with its exit code, on any relay:
  * a command session where the relay has this project's extensions, otherwise the command typed into a
  * fresh upstream session between exit-code markers. Aborting closes the session and rejects with the
@@ -40,9 +51,11 @@ export async function runCommand(client: RelayClient, hostname: string, command:
     let resumed = 0;
     const subscriptions = [
       session.onOutput((data) => io.onOutput(data)),
-      session.onExit((exit) =>
-        finish(() => resolve({ exitCode: exit.code, signal: exit.signal, reason: exit.reason === 'exited' ? undefined : exit.reason })),
-      ),
+      session.onExit((exit) => {
+        if (io.signal?.aborted) return; // our own close: the abort settles the run
+        const outcome = commandOutcome(hostname, exit);
+        finish(() => (outcome instanceof SessionEndedError ? reject(outcome) : resolve(outcome)));
+      }),
       session.onDisconnect((err) => {
         if (resumed++ < maxResumes) setTimeout(() => void session.resume(), 200 * resumed);
         else finish(() => reject(err));

@@ -7,13 +7,20 @@ import type { RemoteSession, SessionExit } from './remoteSession';
  * commands (the SDK's execute()). The markers are printed from pieces (`printf '%s:%s' CMDOP-START id`), so
  * the shell's echo of this very line never contains them. The end marker is printed twice over: after the
  * command, and by PROMPT_COMMAND, which bash runs even when Ctrl-C abandoned the rest of the line ($? is
- * then 130). The leading space keeps the line out of bash's history (HISTCONTROL=ignorespace); braces let
- * a multi-line command be parsed whole before anything runs.
+ * then 130). The leading space keeps the line out of bash's history (HISTCONTROL=ignorespace). The command
+ * travels as one single-quoted word run by eval, so none of its syntax is the typed line's: a command the
+ * shell cannot parse (`echo (`, an unclosed quote) fails inside eval with the shell's message and status 2,
+ * and the end marker still runs; a multi-line command is still parsed whole before anything runs.
  */
 export function markedCommandLine(command: string, id: string): string {
   const end = `printf '%s:%s:%d\\n' CMDOP-END ${id} $?`;
   const endFromPrompt = `printf "%s:%s:%d\\n" CMDOP-END ${id} $?; unset PROMPT_COMMAND`;
-  return ` PROMPT_COMMAND='${endFromPrompt}'; printf '%s:%s\\n' CMDOP-START ${id}; { ${command}\n}; ${end}\n`;
+  return ` PROMPT_COMMAND='${endFromPrompt}'; printf '%s:%s\\n' CMDOP-START ${id}; eval ${singleQuoted(command)}; ${end}\n`;
+}
+
+/** `text` as one shell word that the shell takes literally: single quotes, each ' written as '\''. */
+export function singleQuoted(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /**
@@ -24,7 +31,8 @@ export function markedCommandLine(command: string, id: string): string {
 export class MarkerFilter {
   private readonly start: Buffer;
   private readonly end: Buffer;
-  private started = false;
+  /** The start marker was seen: the command began to run. */
+  started = false;
   private pending = Buffer.alloc(0);
   exitCode: number | undefined;
 
@@ -83,6 +91,16 @@ export class MarkerFilter {
   }
 }
 
+/** The command's end when the shell ended without an end marker (`commandStarted`: the start marker was seen). */
+export function endWithoutMarker(exit: SessionExit, commandStarted: boolean): SessionExit {
+  if (commandStarted || exit.reason !== 'exited') return exit;
+  return {
+    code: -1,
+    signal: 0,
+    reason: `the shell ended (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}) before the command began`,
+  };
+}
+
 /**
  * *Run Command* where the relay has no command sessions: a fresh interactive session into which the
  * command is typed between unique exit-code markers. The user sees only the command's output and its
@@ -111,10 +129,11 @@ export class MarkedCommandSession implements RemoteSession {
       if (this.filter.exitCode !== undefined) this.finish({ code: this.filter.exitCode, signal: 0, reason: 'exited' });
     });
     shell.onExit((exit) => {
-      // The command ended the shell itself (`exit 3`): the shell's exit is the command's.
+      // The command ended the shell itself (`exit 3`): the shell's exit is the command's. A shell that ended
+      // before the command began is no exit of the command's.
       const rest = this.filter.flush();
       if (rest.length > 0) this.output.fire(rest);
-      this.finish(exit);
+      this.finish(endWithoutMarker(exit, this.filter.started));
     });
   }
 

@@ -1,5 +1,6 @@
 import { Emitter } from '../emitter';
 import { CredentialRefusedError } from '../errors';
+import { commandOutcome } from './commandRun';
 import { ReconnectBackoff } from './reconnectPolicy';
 import { RelayCallError, Status } from './relayErrors';
 import type { RemoteSession, SessionExit } from './remoteSession';
@@ -246,10 +247,19 @@ export class TerminalConnection {
       this.notices.fire({ level: 'warning', message: `CMDOP: ${this.hostname} went offline.`, reconnect: true });
       return;
     }
+    if (this.options.command && exit.reason !== 'exited') {
+      // The command did not end by itself: no exit code to report, so the terminal ends as an error with the reason.
+      const outcome = commandOutcome(this.hostname, exit);
+      const text = 'message' in outcome ? outcome.message : `${this.hostname}: ${exit.reason}`;
+      this.end(exit.code > 0 ? exit.code : 1, tail + `\r\n${dim(`[${text}] Press any key to close.`)}`);
+      return;
+    }
     const code = exit.signal ? 128 + exit.signal : exit.code;
     const how = MACHINE_GONE.test(exit.reason)
       ? `${this.hostname} went offline`
-      : `${this.hostname}: ${exit.signal ? `killed by signal ${exit.signal}` : `exit code ${exit.code}`}${exit.reason && exit.reason !== 'exited' ? `, ${exit.reason}` : ''}`;
+      : exit.code < 0 && !exit.signal
+        ? `${this.hostname}: ${exit.reason}`
+        : `${this.hostname}: ${exit.signal ? `killed by signal ${exit.signal}` : `exit code ${exit.code}`}${exit.reason && exit.reason !== 'exited' ? `, ${exit.reason}` : ''}`;
     this.end(code, tail + `\r\n${dim(`[${how}] Press any key to close.`)}`);
   }
 

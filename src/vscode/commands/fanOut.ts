@@ -89,7 +89,7 @@ export async function runOnMachines(
     throw new CmdopError('cmdop.runOnMachines needs one argument { fleetId: string; hostnames: string[]; command: string }.');
   }
   const fleet = await fleetById(deps.fleets, request.fleetId);
-  const run = await launchFanOut(deps, fleet, request.hostnames.map(String), request.command);
+  const run = await launchFanOut(deps, fleet, request.hostnames.map(String), request.command, { fromOutsideOurUi: true });
   return run && run.fanOut.done;
 }
 
