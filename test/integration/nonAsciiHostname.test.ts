@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SEED_PATH, startFleetServer, type FleetServer, type Seed } from '../../fleet-server/src/index';
 import { runCommand } from '../../src/core/relay/commandRun';
-import { RelayClient } from '../../src/core/relay/relayClient';
+import type { RelayClient } from '../../src/core/relay/relayClient';
 import { RemoteSession } from '../../src/core/relay/remoteSession';
+import { acmeProdClient } from './support/acmeProdClient';
 
 const HOSTNAMES = ['сервер-1', '웹-서버'];
 
@@ -25,13 +26,7 @@ describe('a machine with a non-ASCII hostname', () => {
     const seedPath = join(folder, 'seed.json');
     writeFileSync(seedPath, JSON.stringify(seed));
     server = await startFleetServer({ seedPath });
-    const secret = server.seed.fleets.find((f) => f.id === 'acme-prod')!.api_keys.find((k) => k.name === 'ci-deploy')!.secret;
-    client = new RelayClient({
-      address: server.relays['acme-prod'],
-      fleetId: 'acme-prod',
-      fleetName: 'Acme Production',
-      credential: { kind: 'apiKey', source: 'setting', secret, fleetId: 'acme-prod' },
-    });
+    client = acmeProdClient(server);
   });
   after(async () => {
     client?.close();
