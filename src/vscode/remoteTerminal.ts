@@ -6,6 +6,7 @@ import type { RelayClient } from '../core/relay/relayClient';
 import type { RelayPool } from '../core/relay/relayPool';
 import { RemoteSession } from '../core/relay/remoteSession';
 import { TerminalConnection, type TerminalNotice } from '../core/relay/terminalConnection';
+import { transcriptFileName } from '../core/relay/transcriptFileName';
 
 /**
  * A VS Code terminal backed by a CMDOP session. `command` runs once and reports its exit code; without it the
@@ -84,11 +85,11 @@ let transcripts = 0;
 
 /**
  * Test support: with CMDOP_TERMINAL_TRANSCRIPT_DIR set, everything a terminal shows is also appended to a file
- * there (`<hostname>-<n>.log`), so e2e tests can check every byte; the page's DOM keeps only the visible rows.
+ * there (`<hostname>-<n>.log`, or a hashed name for a hostname unsafe in a file name), so e2e tests can check every byte; the page's DOM keeps only the visible rows.
  */
 function recordTranscript(onDidWrite: vscode.Event<string>, hostname: string): { dispose(): void } {
   const dir = process.env.CMDOP_TERMINAL_TRANSCRIPT_DIR;
   if (!dir) return { dispose: () => undefined };
-  const file = join(dir, `${hostname.replace(/[^\w.-]/g, '_')}-${++transcripts}.log`);
+  const file = join(dir, transcriptFileName(hostname, ++transcripts));
   return onDidWrite((text) => appendFileSync(file, text));
 }

@@ -89,6 +89,11 @@ function impliedFleet(deps: RelayDeps, principal: Principal): string {
 
 /** The SDK's x-cmdop-agent-id, or this project's older x-agent-id; both at once must agree. */
 function agentRefOf(metadata: Metadata): string {
+  // Our addition: a non-ASCII hostname arrives as UTF-8 bytes, which cannot travel as text metadata.
+  const binary = metadata.get('x-cmdop-agent-id-bin');
+  if (binary.length > 1)
+    throw new RelayError(status.INVALID_ARGUMENT, 'metadata "x-cmdop-agent-id-bin" was sent more than once; send it once');
+  if (binary.length === 1) return Buffer.from(binary[0]).toString('utf8').trim();
   const upstream = singleValue(metadata, 'x-cmdop-agent-id')?.trim() ?? '';
   const legacy = singleValue(metadata, 'x-agent-id')?.trim() ?? '';
   if (upstream && legacy && upstream !== legacy) {

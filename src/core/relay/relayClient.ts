@@ -6,6 +6,7 @@ import { isLoopback } from '../oauth/oidcClient';
 import type { RequestLogger } from '../network/requestLog';
 import { RelayCallError, relayError } from './relayErrors';
 import { loggingInterceptor } from './relayLogging';
+import { agentIdEntry } from './agentIdMetadata';
 
 export interface RelayTls {
   /** PEM of the CA to trust; with it the channel is TLS even on loopback. */
@@ -156,7 +157,10 @@ export class RelayClient {
     md.set('authorization', `Bearer ${credential.secret}`);
     md.set('workspace_id', this.target.fleetId);
     // The SDK's header; this project's fleet server also reads the older x-agent-id.
-    if (agentId) md.set('x-cmdop-agent-id', agentId);
+    if (agentId) {
+      const [key, value] = agentIdEntry(agentId);
+      md.set(key, value);
+    }
     return md;
   }
 
