@@ -214,6 +214,10 @@ export function activate(context: vscode.ExtensionContext): void {
       runOnMachine: async (fleet, hostname, command) => {
         if (services) await openTerminal(machineDeps(services), { fleet, machine: { hostname, name: hostname } }, command);
       },
+      runOnMachines: async (request, fromOwnUi) => {
+        if (!services) throw new NotConfiguredError();
+        await runOnMachines(fanOutDeps(services), request, fromOwnUi);
+      },
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('cmdop.mode') || e.affectsConfiguration('cmdop.endpoints')) build();

@@ -84,12 +84,14 @@ export interface RunOnMachinesRequest {
 export async function runOnMachines(
   deps: FanOutCommandDeps,
   request: RunOnMachinesRequest | undefined,
+  // Only the runbook lens of an open runbook passes true; the contributed command never does.
+  fromOwnUi = false,
 ): Promise<MachineResult[] | undefined> {
   if (!request || typeof request.fleetId !== 'string' || !Array.isArray(request.hostnames) || typeof request.command !== 'string') {
     throw new CmdopError('cmdop.runOnMachines needs one argument { fleetId: string; hostnames: string[]; command: string }.');
   }
   const fleet = await fleetById(deps.fleets, request.fleetId);
-  const run = await launchFanOut(deps, fleet, request.hostnames.map(String), request.command, { fromOutsideOurUi: true });
+  const run = await launchFanOut(deps, fleet, request.hostnames.map(String), request.command, { fromOutsideOurUi: !fromOwnUi });
   return run && run.fanOut.done;
 }
 

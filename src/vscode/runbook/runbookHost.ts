@@ -12,4 +12,9 @@ export interface RunbookHost {
   onDidChangeFleet: vscode.Event<void>;
   /** Opens a terminal on one machine running `command` as typed (the machines tree's run path). */
   runOnMachine(fleet: FleetInfo, hostname: string, command: string): Promise<void>;
+  /**
+   * Runs on several machines through the fan-out. `fromOwnUi`: the person clicked a lens of an open runbook
+   * holding this very block, so the confirmation follows cmdop.fanOut.confirmAbove; otherwise it always asks.
+   */
+  runOnMachines(request: { fleetId: string; hostnames: string[]; command: string }, fromOwnUi: boolean): Promise<void>;
 }

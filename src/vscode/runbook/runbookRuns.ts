@@ -4,9 +4,7 @@ import { notificationText } from '../../core/display/safeText';
 import type { FleetFacts } from '../../core/runbook/fleetFacts';
 import type { MachineFact, RunBlockArgs, RunBlockOnArgs } from '../../core/runbook/protocol';
 import type { RunbookHost } from './runbookHost';
-
-/** The fan-out's command (issue 11): `{ fleetId, hostnames, command }`, runs on each and shows the results. */
-export const FAN_OUT_COMMAND = 'cmdop.runOnMachines';
+import { isRunbook } from './runbookStarter';
 
 /** ▶ Run on …: one machine opens a terminal, several go to the fan-out. The block's text is sent as typed. */
 export async function runBlock(host: RunbookHost, args: RunBlockArgs): Promise<void> {
@@ -14,21 +12,28 @@ export async function runBlock(host: RunbookHost, args: RunBlockArgs): Promise<v
     if (!args || !args.fleetId || !Array.isArray(args.hostnames) || typeof args.command !== 'string')
       throw new Error('this run lens is out of date; edit the runbook or reopen it.');
     if (!args.command.trim()) throw new Error('this block is empty: there is nothing to run.');
+    // A lens of an open runbook holding this very block is the person's own click; anything else (another
+    // extension calling the command with a command of its choosing) asks first.
+    const fromOpenRunbook = vscode.workspace.textDocuments.some((doc) => isRunbook(doc) && doc.getText().includes(args.command));
     if (args.hostnames.length === 1) {
+      if (!fromOpenRunbook) {
+        const answer = await vscode.window.showWarningMessage(
+          `Run \`${notificationText(args.command)}\` on ${notificationText(args.hostnames[0])}?`,
+          { modal: true, detail: 'This run was not started from a block of an open runbook.' },
+          'Run',
+        );
+        if (answer !== 'Run') return;
+      }
       const services = host.services();
       if (!services) throw new NotConfiguredError();
       const { fleet } = await services.fleets.current({ fleetId: args.fleetId });
       await host.runOnMachine(fleet, args.hostnames[0], args.command);
       return;
     }
-    const commands = await vscode.commands.getCommands(true);
-    if (!commands.includes(FAN_OUT_COMMAND)) {
-      throw new Error(`running on several machines needs the fan-out, which this build lacks. Use "Run on…" and pick one machine.`);
-    }
     // The fan-out shows its own progress, results (Runs view) and errors; a failure here is only logged.
-    await Promise.resolve(
-      vscode.commands.executeCommand(FAN_OUT_COMMAND, { fleetId: args.fleetId, hostnames: args.hostnames, command: args.command }),
-    ).catch((err: Error) => host.log.warn(`runbook fan-out ended with: ${err.message}`));
+    await host
+      .runOnMachines({ fleetId: args.fleetId, hostnames: args.hostnames.map(String), command: args.command }, fromOpenRunbook)
+      .catch((err: Error) => host.log.warn(`runbook fan-out ended with: ${err.message}`));
   });
 }
 
