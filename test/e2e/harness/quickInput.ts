@@ -72,8 +72,8 @@ export class QuickInput {
   }
 
   /** Replaces the text in the input and lets the list refilter. */
-  async fill(text: string): Promise<void> {
-    await this.input.fill(text);
+  async fill(text: string, timeoutMs?: number): Promise<void> {
+    await this.input.fill(text, timeoutMs === undefined ? undefined : { timeout: timeoutMs });
   }
 
   /** Types into the input as a person would. */

@@ -67,10 +67,12 @@ export class Workbench {
   private async paletteItem(title: TextMatch, timeoutMs: number, filter = typeof title === 'string' ? title : '') {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      await this.quickInput.openCommandPalette();
-      await this.quickInput.fill(`>${filter}`);
       const left = deadline - Date.now();
       try {
+        await this.quickInput.openCommandPalette();
+        // The workbench can close the palette right after it opened (the Welcome walkthrough moving its focus
+        // when a step completes): then the input is hidden, and the palette is opened again.
+        await this.quickInput.fill(`>${filter}`, Math.max(1_000, Math.min(5_000, left)));
         return await this.quickInput.waitForItem(title, Math.max(1_000, Math.min(5_000, left)));
       } catch (error) {
         if (Date.now() >= deadline) {
