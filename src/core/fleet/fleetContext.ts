@@ -53,6 +53,10 @@ export class FleetContext {
   /** 'credentials': who or which fleet may have changed; 'refreshed': only the OAuth token was renewed. */
   readonly onDidChange = this.changes.event;
   private readonly keyFleets = new Map<string, Promise<LearnedKey>>();
+  /** The endpoints this context's credentials must have been issued for (fixed for its lifetime: a change of mode or endpoints builds a new one). */
+  private get boundTo(): string {
+    return endpointsFingerprint(this.deps.mode, this.deps.endpoints);
+  }
   private oauthFleets: { token: string; fleets: Promise<FleetInfo[]> } | undefined;
 
   constructor(private readonly deps: FleetContextDeps) {
@@ -112,9 +116,8 @@ export class FleetContext {
       const learned = await this.learnKey({ kind: 'apiKey', source: 'env', secret: envKey }).catch(() => undefined);
       if (learned) add(learned.fleet, 'env');
     }
-    const boundTo = endpointsFingerprint(this.deps.mode, this.deps.endpoints);
     for (const info of this.deps.keys.list()) {
-      if (info.boundTo && info.boundTo !== boundTo) continue; // added for other endpoints: not offered here
+      if (info.boundTo && info.boundTo !== this.boundTo) continue; // added for other endpoints: not offered here
       add({ id: info.fleetId, name: info.fleetName, role: 'Member', relay: info.relay ?? this.deps.endpoints.relay }, 'active');
     }
     const session = await this.deps.keeper.session().catch(() => undefined);
@@ -152,7 +155,7 @@ export class FleetContext {
           return s && { accessToken: s.accessToken, account: s.account.label, fleetIds: s.fleets.map((f) => f.id) };
         },
       },
-      boundTo: endpointsFingerprint(deps.mode, deps.endpoints),
+      boundTo: this.boundTo,
       keyFleet: async (secret: string) => (await this.learnKey({ kind: 'apiKey', source: 'env', secret })).fleet.id,
     };
   }
