@@ -11,7 +11,9 @@ import { countsLabel } from '../core/fanOut/runReport';
 import { chooseTargets, listAllMachines } from '../core/fanOut/targets';
 import { canUseSessions } from '../core/fleet/machines';
 import type { RelayPool } from '../core/relay/relayPool';
-import { ObserverOnlyError, relayFor } from './relayAccess';
+import { fleetById, ObserverOnlyError, relayFor } from './relayAccess';
+
+export { fleetById };
 
 export interface FanOutDeps {
   fleets: FleetContext;
@@ -48,14 +50,6 @@ function widening(ceiling: number): string {
   return new AdaptiveConcurrency({ ceiling }).limit < ceiling
     ? ` Up to ${ceiling} at once later in the run, while the relay keeps up.`
     : '';
-}
-
-/** The fleet by id among the fleets the user's credentials reach. */
-export async function fleetById(fleets: FleetContext, fleetId: string): Promise<FleetInfo> {
-  const choice = (await fleets.choices()).find((c) => c.fleet.id === fleetId || c.fleet.name === fleetId);
-  if (!choice)
-    throw new CmdopError(`No fleet "${fleetId}" is reachable with your sign-in or stored keys. Sign in, or add that fleet's API key.`);
-  return choice.fleet;
 }
 
 /** Guests are refused before anything is sent. */

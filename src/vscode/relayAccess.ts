@@ -1,5 +1,6 @@
 import type { FleetInfo } from '../core/fleet/fleetApi';
 import type { FleetContext } from '../core/fleet/fleetContext';
+import { ownFleet } from '../core/commands/ownFleet';
 import { CmdopError } from '../core/errors';
 import { canUseSessions } from '../core/fleet/machines';
 import type { RelayClient } from '../core/relay/relayClient';
@@ -13,10 +14,32 @@ export class ObserverOnlyError extends CmdopError {
   }
 }
 
-/** A relay client for a fleet, with the credential the resolver picks for that fleet. */
-export async function relayFor(fleets: FleetContext, pool: RelayPool, fleet: FleetInfo, forRunning: boolean): Promise<RelayClient> {
+const unreachableFleet = (fleetId: string) =>
+  new CmdopError(`No fleet "${fleetId}" is reachable with your sign-in or stored keys. Sign in, or add that fleet's API key.`);
+
+/** The fleet by id (never by name) among the fleets the user's credentials reach: our own record of it. */
+export async function fleetById(fleets: FleetContext, fleetId: string): Promise<FleetInfo> {
+  const fleet = ownFleet(
+    (await fleets.choices()).map((c) => c.fleet),
+    fleetId,
+  );
+  if (!fleet) throw unreachableFleet(fleetId);
+  return fleet;
+}
+
+/**
+ * A relay client for a fleet, with the credential the resolver picks for that fleet. Only the fleet's id is
+ * taken from the caller (a tree node, a command argument): relay address, role and name are our own.
+ */
+export async function relayFor(
+  fleets: FleetContext,
+  pool: RelayPool,
+  requested: Pick<FleetInfo, 'id'>,
+  forRunning: boolean,
+): Promise<RelayClient> {
+  const { credential, fleet } = await fleets.current({ fleetId: requested.id });
+  if (fleet.id !== requested.id) throw unreachableFleet(requested.id);
   if (forRunning && !canUseSessions(fleet.role)) throw new ObserverOnlyError(fleet.name);
-  const { credential } = await fleets.current({ fleetId: fleet.id });
   const currentCredential =
     credential.kind === 'oauth' ? async () => ({ ...credential, secret: await fleets.oauthAccessToken() }) : undefined;
   const renewCredential = credential.kind === 'oauth' ? async () => fleets.oauthTokenRejected(await fleets.oauthAccessToken()) : undefined;
