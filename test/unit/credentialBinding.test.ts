@@ -6,7 +6,7 @@ import { endpointsFingerprint } from '../../src/core/credentials/endpoints';
 import { FleetKeyStore } from '../../src/core/credentials/fleetKeys';
 import { resolveCredential } from '../../src/core/credentials/resolver';
 import { CredentialForOtherEndpointsError, InvalidApiKeyFormatError } from '../../src/core/errors';
-import { isLoopback } from '../../src/core/oauth/oidcClient';
+import { isLoopback } from '../../src/core/network/loopback';
 import { SessionStore } from '../../src/core/oauth/sessionStore';
 import type { OAuthSession } from '../../src/core/oauth/tokens';
 import { MemorySecrets, MemoryState } from './support/memory';
@@ -104,7 +104,7 @@ describe('loopback', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', 'LOCALHOST']) assert.ok(isLoopback(host), host);
   });
   it('is not a name that starts with 127.', () => {
-    for (const host of ['127.evil.com', '127.0.0.1.evil.com', '127.0.0.256', 'localhost.evil.com', '10.0.0.1']) {
+    for (const host of ['127.evil.com', '127.0.0.1.evil.com', '127.0.0.256', 'localhost.evil.com', '10.0.0.1', 'fleet.localhost']) {
       assert.ok(!isLoopback(host), host);
     }
   });

@@ -35,6 +35,14 @@ describe('which proxy a REST request goes through', () => {
     assert.ok(proxyRoute(api, settings({ proxy: 'http://corp:8080', support: 'override' }), {}));
   });
 
+  it('*.localhost names skip the proxy too; names that only look local go through it', () => {
+    const corp = settings({ proxy: 'http://corp:8080' });
+    assert.equal(proxyDecision(new URL('http://fleet.localhost:4401/x'), corp, {}).kind, 'direct');
+    for (const remote of ['http://127.evil.example/x', 'http://localhost.evil.example/x', 'http://evil-localhost/x']) {
+      assert.equal(proxyDecision(new URL(remote), corp, {}).kind, 'proxy', remote);
+    }
+  });
+
   it('without a configured proxy the platform decides (a system proxy VS Code detects); a host a configured proxy must not see goes direct', () => {
     const kind = (target: URL, s: Partial<ProxySettings>, env: NodeJS.ProcessEnv = {}) => proxyDecision(target, settings(s), env).kind;
     assert.equal(kind(api, {}), 'platform');

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { AdvisedError } from '../errors';
+import { isLocalhostSubdomain, isLoopback } from './loopback';
 
 /**
  * VS Code's proxy settings as the REST API and the identity provider use them. Read on every request, so a
@@ -70,11 +71,6 @@ function parseProxyUrl(value: string, from: string): URL {
   return url;
 }
 
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 function ipv4Number(address: string): number {
   return address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 }
@@ -109,8 +105,8 @@ function bypasses(entry: string, target: URL): boolean {
  * How a request to `target` leaves:
  * - `proxy`: through the configured proxy. `http.proxy` first, then the environment (`https_proxy` for https
  *   targets, `http_proxy` for http ones, as curl and VS Code read them).
- * - `direct`: a proxy is configured, but `http.noProxy` / `no_proxy` list the host, or it is loopback (the local
- *   fleet server must not go through a corporate proxy): straight to the host, past any proxy VS Code would add.
+ * - `direct`: a proxy is configured, but `http.noProxy` / `no_proxy` list the host, or it is loopback or a
+ *   `*.localhost` name (the local fleet server must not go through a corporate proxy): straight to the host, past any proxy VS Code would add.
  * - `platform`: no proxy configured (or `http.proxySupport` off): the platform's own way, so a system proxy
  *   VS Code detects (PAC, OS settings) still applies.
  */
@@ -131,7 +127,7 @@ export function proxyDecision(target: URL, settings: ProxySettings, env: NodeJS.
       ? { name: `the environment variable ${fromEnv.name}`, value: fromEnv.value }
       : undefined;
   if (!chosen) return { kind: 'platform' };
-  if (isLoopback(target.hostname)) return { kind: 'direct' };
+  if (isLoopback(target.hostname) || isLocalhostSubdomain(target.hostname)) return { kind: 'direct' };
   const noProxy = [...settings.noProxy, ...(envValue(env, ['no_proxy', 'NO_PROXY'])?.value.split(',') ?? [])];
   if (noProxy.some((entry) => bypasses(entry, target))) return { kind: 'direct' };
 

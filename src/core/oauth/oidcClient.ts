@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { isLoopback } from '../network/loopback';
 import { DeviceFlowError, findAdvisedError, ServerUnreachableError, SessionExpiredError } from '../errors';
 import type { TokenResponse } from './tokens';
 
@@ -131,12 +132,4 @@ function errorText(err: unknown): string {
   if (advised) return advised.message;
   const e = err as { error_description?: string; message?: string; cause?: { code?: string } };
   return e?.error_description ?? e?.cause?.code ?? e?.message ?? String(err);
-}
-
-/** Loopback as an address: 127.0.0.0/8, ::1 or localhost; not a name such as 127.example.com. */
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host === '::1') return true;
-  const quad = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return !!quad && quad.slice(1).every((part) => Number(part) <= 255);
 }

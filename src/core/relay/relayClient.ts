@@ -2,7 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { join } from 'node:path';
 import type { Credential } from '../credentials/credential';
 import { CrossFleetCredentialError } from '../errors';
-import { isLoopback } from '../oauth/oidcClient';
+import { isLoopback } from '../network/loopback';
 import type { RequestLogger } from '../network/requestLog';
 import { RelayCallError, relayError } from './relayErrors';
 import { loggingInterceptor } from './relayLogging';
