@@ -39,7 +39,8 @@ export async function approveInBrowser(
     } else if (await page.locator('#confirm').isVisible()) {
       await Promise.all([page.waitForLoadState(), page.click('#confirm')]);
     } else {
-      await page.waitForTimeout(250);
+      // None of the device pages' controls is shown yet: wait for one of them rather than for a guessed time.
+      await page.waitForSelector('#success, #user_code, #email, #confirm', { state: 'visible', timeout: 20_000 });
     }
   }
   const body = await page.locator('body').innerText();

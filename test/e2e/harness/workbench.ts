@@ -83,16 +83,6 @@ export class Workbench {
     }
   }
 
-  /** Labels the command palette lists for a filter text (the palette is closed again afterwards). */
-  async commandPaletteLabels(filter: string, settleMs = 1_000): Promise<string[]> {
-    await this.quickInput.openCommandPalette();
-    await this.quickInput.fill(`>${filter}`);
-    await this.page.waitForTimeout(settleMs);
-    const labels = await this.quickInput.labels();
-    await this.quickInput.cancel();
-    return labels;
-  }
-
   /** Waits until the palette lists a command with this title for the filter; closes the palette. */
   async findCommand(title: TextMatch, filter = typeof title === 'string' ? title : '', timeoutMs = 20_000): Promise<void> {
     await this.paletteItem(title, timeoutMs, filter);
