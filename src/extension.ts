@@ -26,6 +26,7 @@ import { newRunbook, openWalkthrough } from './vscode/commands/walkthrough';
 import { chatToolDeps } from './vscode/chatTools/chatToolDeps';
 import { registerChatTools } from './vscode/chatTools/registerChatTools';
 import { NotConfiguredError } from './core/errors';
+import { redactingLog } from './core/network/redactingLog';
 import { type CommandTable, registerCommandTable } from './vscode/commandTable';
 import { MACHINE_FILES_SCHEME } from './core/files/machineUri';
 import { MachineFileSystem } from './vscode/machineFiles';
@@ -40,7 +41,8 @@ import {
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
-  const log = vscode.window.createOutputChannel('CMDOP', { log: true });
+  // Every line any part of the extension logs is redacted here, whatever the call site passes.
+  const log = redactingLog(vscode.window.createOutputChannel('CMDOP', { log: true }));
   const bar = new FleetStatusBar();
   const pool = new RelayPool(log);
   const history = new CommandHistory(context.secrets);

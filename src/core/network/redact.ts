@@ -59,24 +59,50 @@ const FIELD_NAMES = [
 const HEADER_NAMES = [...SECRET_HEADERS].map((name) => name.replace(/-/g, '[_-]?')).join('|');
 
 /**
- * Removes anything that looks like a credential from free text (error messages, URLs, metadata values):
- * bearer tokens, CMDOP API keys, JWTs, `name=value` / `"name": "value"` / `'name': 'value'` pairs with a
- * secret name, and `header: value` lines of credential headers.
+ * Names too common in ordinary text ("status code: 500", "missing key: fleet") to redact after a bare colon;
+ * after `=` or as a quoted field name they are still secrets.
+ */
+const COLON_FIELD_NAMES = FIELD_NAMES.split('|')
+  .filter((name) => !['code', 'key', 'token'].includes(name))
+  .join('|');
+
+/** Before a secret name: the start, or a character (also URL-encoded: `%3Faccess_token%3D…`) that cannot be part of a longer name. */
+const LEAD = '(^|[^A-Za-z0-9_-]|%[0-9A-Fa-f]{2})';
+/** A quote before or after a name, possibly escaped (JSON inside a JSON string: `{\"access_token\":\"…\"}`). */
+const QUOTE = String.raw`(?:\\{0,2}["'])`;
+/** What a token, key or code is made of, up to where its quoting, pair or line ends. */
+const BARE_VALUE = String.raw`(?!${QUOTE}?\[redacted\])(?:(?!%26|%22)[^\s"'\\,;&}\]])+`;
+
+const QUOTED_PAIR = new RegExp(
+  String.raw`${LEAD}(${QUOTE}?(?:${FIELD_NAMES}|${HEADER_NAMES})${QUOTE}?\s*[:=]\s*)(["'])(?:(?!\3)[^\\]|\\.)*\3`,
+  'gi',
+);
+const QUOTED_NAME_PAIR = new RegExp(
+  String.raw`${LEAD}(${QUOTE}(?:${FIELD_NAMES}|${HEADER_NAMES})${QUOTE}\s*:\s*${QUOTE}?)${BARE_VALUE}`,
+  'gi',
+);
+const EQUALS_PAIR = new RegExp(String.raw`${LEAD}((?:${FIELD_NAMES}|${HEADER_NAMES})(?:=|%3D)${QUOTE}?)${BARE_VALUE}`, 'gi');
+const COLON_PAIR = new RegExp(String.raw`${LEAD}((?:${COLON_FIELD_NAMES})${QUOTE}?\s*:\s*${QUOTE}?)${BARE_VALUE}`, 'gi');
+const HEADER_LINE = new RegExp(String.raw`${LEAD}(${HEADER_NAMES})(\s*:\s*)(?!\s|(?:Bearer |Basic )?\[redacted\])[^\r\n,;}]*`, 'gi');
+
+/**
+ * Removes anything that looks like a credential from free text (error messages, URLs, metadata values, log
+ * lines): bearer tokens, CMDOP API keys, JWTs, and the value after a secret name in every spelling a client or
+ * an error may print it — `name=value` (also URL-encoded), `"name": "value"`, `'name': 'value'`,
+ * `name: 'value'` (Node's inspect), `name":"value"` (a cut JSON body), escaped JSON, and `header: value` lines
+ * of credential headers.
  */
 export function redactText(text: string): string {
+  // Keys and JWTs last: a pair rule then sees `key=cmdop_…` whole and redacts it as one value.
   return text
-    .replace(/\b(Bearer|Basic)\s+[^\s,;"']+/gi, `$1 ${REDACTED}`)
+    .replace(/\b(Bearer|Basic)\s+[^\s,;"'\\]+/gi, `$1 ${REDACTED}`)
+    .replace(HEADER_LINE, `$1$2$3${REDACTED}`)
+    .replace(QUOTED_PAIR, `$1$2$3${REDACTED}$3`)
+    .replace(QUOTED_NAME_PAIR, `$1$2${REDACTED}`)
+    .replace(EQUALS_PAIR, `$1$2${REDACTED}`)
+    .replace(COLON_PAIR, `$1$2${REDACTED}`)
     .replace(/\bcmdop_[A-Za-z0-9_\-.]+/g, `cmdop_${REDACTED}`)
-    .replace(/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?/g, REDACTED)
-    .replace(
-      new RegExp(`(^|[^A-Za-z0-9_-])(${HEADER_NAMES})(\\s*:\\s*)(?!\\s|(?:Bearer |Basic )?\\[redacted\\])[^\\r\\n,;}]*`, 'gi'),
-      `$1$2$3${REDACTED}`,
-    )
-    .replace(
-      new RegExp(`(^|[^A-Za-z0-9_])(${FIELD_NAMES})=([^&\\s;,"'}]*)`, 'gi'),
-      (_m, lead: string, name: string) => `${lead}${name}=${REDACTED}`,
-    )
-    .replace(new RegExp(`(["'](?:${FIELD_NAMES})["']\\s*:\\s*)(["'])(?:(?!\\2)[^\\\\]|\\\\.)*\\2`, 'gi'), `$1$2${REDACTED}$2`);
+    .replace(/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?/g, REDACTED);
 }
 
 /** A URL for the log: secret query parameters are replaced, user info dropped. */

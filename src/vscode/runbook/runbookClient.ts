@@ -31,6 +31,8 @@ export function startRunbookClient(host: RunbookHost): vscode.Disposable {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'markdown', pattern: '**/*.runbook.md' }],
     diagnosticCollectionName: 'cmdop-runbooks',
+    // The server's messages and the client's own errors go to the CMDOP log, which redacts them.
+    outputChannel: host.log,
   };
   const client = new LanguageClient('cmdop.runbooks', 'CMDOP Runbooks', serverOptions, clientOptions);
 
