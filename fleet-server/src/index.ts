@@ -9,7 +9,8 @@ import type { Machine } from './fleet/machine';
 import { startIdentityProvider } from './idp/identityProvider';
 import { RelayFaults } from './relay/relayFaults';
 import { RelayError } from './relay/relayError';
-import { bindRelayServer, serveTerminalService } from './relay/relayServer';
+import { RelayListeners } from './relay/relayListeners';
+import { restartRelays } from './relay/relayRestart';
 import { status } from '@grpc/grpc-js';
 import type { FaultControls } from './api/apiContext';
 import { loadSeed, withScaleFleet } from './seed/loadSeed';
@@ -73,7 +74,7 @@ export interface FleetServer {
   seed: Seed;
   stopMachine(fleetId: string, hostname: string): Promise<void>;
   startMachine(fleetId: string, hostname: string): Promise<void>;
-  /** Fault injection: relay outage, key and OAuth revocation, refresh counts (also behind the admin routes). */
+  /** Fault injection: relay outage and restart, key and OAuth revocation, refresh counts (also behind the admin routes). */
   faults: FaultControls;
   audit(fleetId: string): AuditEntry[];
   /** Terminal sessions of a fleet the relay knows (running and recently ended), for tests and benchmarks. */
@@ -154,34 +155,32 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
         };
       },
       refreshStats: () => idp.refreshStats(),
+      // Replaced below, once the relays listen.
+      restartRelays: () => Promise.reject(new Error('the relays are not listening yet')),
     };
 
     const relayPorts: Record<RelayName, number> = { default: options.ports?.relay ?? 0, staging: options.ports?.stagingRelay ?? 0 };
-    const bound = new Map<RelayName, Awaited<ReturnType<typeof bindRelayServer>>>();
-    for (const name of RELAY_NAMES) {
-      const relay = await bindRelayServer(host, relayPorts[name], tls);
-      bound.set(name, relay);
-      closers.push(async () => relay.server.forceShutdown());
-    }
-    const relayAddressOf = (fleet: Fleet): string => bound.get(fleet.relay)!.address;
-    for (const [relayName, { server, address }] of bound) {
-      serveTerminalService(server, {
-        relayName,
-        directory,
-        resolver,
-        supervisor,
-        registry,
-        agentSessions,
-        upstreamOnly: options.upstreamOnly ?? false,
-        audit,
-        relayAddressOf,
-        ownAddress: () => address,
-        version: FLEET_SERVER_VERSION,
-        log,
-        faults: relayFaults,
-        latencyMs: () => latency.ms,
-      });
-    }
+    const listeners = new RelayListeners(host, tls);
+    closers.push(async () => listeners.close());
+    for (const name of RELAY_NAMES) await listeners.bind(name, relayPorts[name]);
+    const relayAddressOf = (fleet: Fleet): string => listeners.addressOf(fleet.relay);
+    listeners.serve((relayName, ownAddress) => ({
+      relayName,
+      directory,
+      resolver,
+      supervisor,
+      registry,
+      agentSessions,
+      upstreamOnly: options.upstreamOnly ?? false,
+      audit,
+      relayAddressOf,
+      ownAddress,
+      version: FLEET_SERVER_VERSION,
+      log,
+      faults: relayFaults,
+      latencyMs: () => latency.ms,
+    }));
+    faults.restartRelays = () => restartRelays({ listeners, faults: relayFaults, registry, supervisor, directory });
 
     const machineOf = (fleetId: string, hostname: string): Machine => {
       const machine = directory.fleet(fleetId)?.machines.find((m) => m.hostname === hostname);
@@ -218,7 +217,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
       issuer: idp.issuer,
       apiUrl: api.url,
       relays: Object.fromEntries(directory.allFleets().map((fleet) => [fleet.id, relayAddressOf(fleet)])),
-      defaultRelay: bound.get('default')!.address,
+      defaultRelay: listeners.addressOf('default'),
       clientId: idp.clientId,
       tls: tls ? { caPem: tls.caPem, caFile: tls.caFile } : undefined,
       adminToken,

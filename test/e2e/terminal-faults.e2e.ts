@@ -132,6 +132,47 @@ describe('terminals ride out relay and credential faults', () => {
   );
 
   ui.test(
+    'the relay restarts under an open shell: one sentence says the shell ended with it, R opens a new one, nothing typed before is replayed',
+    async (wb, session) => {
+      await wb.terminal.sendLine('echo before-$((3*3))');
+      await waitForTranscript('web-1', /^before-9$/m, 30_000);
+      // A line typed but not yet entered: it belongs to the old shell and must not reach the new one.
+      await wb.terminal.send('echo unsent-before-restart');
+      await waitForTranscript('web-1', /echo unsent-before-restart$/m, 30_000);
+      const restartsShown = (transcript('web-1').match(/ended with the relay/g) ?? []).length;
+      const { sessionsDropped } = await fleetOf(session).faults.restartRelays();
+      assert.ok(sessionsDropped >= 1, "the shell's session was live on the relay");
+      const text = await waitFor(
+        'the terminal to say the shell ended with the relay',
+        () => {
+          const now = transcript('web-1');
+          return (now.match(/ended with the relay/g) ?? []).length > restartsShown ? now : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
+      const notice = text.slice(text.lastIndexOf('before-9'));
+      assert.match(
+        notice,
+        /\[The shell on web-1 ended with the relay, which restarted\.\] Press R to open a new shell on web-1, Q to close\./,
+      );
+      assert.doesNotMatch(notice, /no session|in fleet acme-prod/, "the relay's own error is not what the person reads");
+      const opened = (text.match(/Opening a new shell on web-1/g) ?? []).length;
+      await wb.terminal.send('r');
+      await waitFor(
+        'a new shell',
+        () => ((transcript('web-1').match(/Opening a new shell on web-1/g) ?? []).length > opened ? true : undefined),
+        { timeoutMs: 10_000 },
+      );
+      await waitForTranscript('web-1', /Opening a new shell on web-1[^]*[#$] ?$/, 30_000);
+      await wb.terminal.sendLine('echo ok-$((6*7))');
+      const after = await waitForTranscript('web-1', /^ok-42$/m, 30_000);
+      const newShell = after.slice(after.lastIndexOf('Opening a new shell on web-1'));
+      assert.doesNotMatch(newShell, /unsent-before-restart|before-\$\(\(3\*3\)\)/, 'input for the old shell reached the new one');
+    },
+    { timeout: 180_000 },
+  );
+
+  ui.test(
     "the key revoked under an open shell ends the session with a message naming the key's source and what to do",
     async (_wb, session) => {
       const { streamsEnded } = fleetOf(session).faults.revokeKey('acme-prod', 'ci-deploy')!;

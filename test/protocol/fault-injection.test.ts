@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getJson } from './support/fleetHelpers';
 import { useFleetRelay } from './support/fleetRelay';
-import { call, expectStatus, grpc, readOutputStream } from './support/relayClient';
+import { call, expectStatus, grpc, readOutputStream, runCommand } from './support/relayClient';
 
 describe('fault injection (loopback admin routes)', () => {
   const fx = useFleetRelay({ adminToken: 'test-admin-token' });
@@ -37,6 +37,31 @@ describe('fault injection (loopback admin routes)', () => {
     const resumed = await readOutputStream(fx.relay, session, fx.meta, { until: (soFar) => soFar.includes('kept-42') });
     assert.match(resumed.output.toString(), /kept-42/);
     await call(fx.relay, 'CloseSession', { session_id: session, reason: 'test done', force: true }, fx.meta);
+  });
+
+  it('a relay restart ends every stream, forgets every session and listens again on the same port', async () => {
+    const session = (await call(fx.relay, 'CreateSession', { command: 'echo up-$((1+1)); sleep 30' }, fx.meta)).session_id;
+    const agentSessionBefore = (await call(fx.relay, 'GetSessionByHostname', { hostname: 'web-1' }, fx.meta)).session_id;
+    let streaming!: () => void;
+    const live = new Promise<void>((resolve) => (streaming = resolve));
+    const watching = readOutputStream(fx.relay, session, fx.meta, { onOutput: (soFar) => soFar.includes('up-2') && streaming() });
+    watching.catch(() => undefined);
+    await live;
+    const relayAddress = fx.server.relays['acme-prod'];
+    const response = await admin('/admin/relay/restart');
+    assert.equal(response.status, 200);
+    assert.ok((await response.json()).dropped_sessions >= 1);
+    await expectStatus(watching, grpc.status.UNAVAILABLE);
+    // The same address answers again, without the session (NOT_FOUND, not "closed") and with new agent session ids.
+    assert.equal(fx.server.relays['acme-prod'], relayAddress);
+    const resize = call(fx.relay, 'SendResize', { session_id: session, cols: 100, rows: 30 }, fx.meta);
+    await expectStatus(resize, grpc.status.NOT_FOUND, /no session/);
+    assert.equal((await call(fx.relay, 'GetSessionStatus', { session_id: session }, fx.meta)).exists, false);
+    assert.deepEqual(fx.server.sessions('acme-prod'), []);
+    const agentSessionAfter = (await call(fx.relay, 'GetSessionByHostname', { hostname: 'web-1' }, fx.meta)).session_id;
+    assert.notEqual(agentSessionAfter, agentSessionBefore);
+    const fresh = await runCommand(fx.relay, fx.meta, 'echo again-$((6*7))');
+    assert.match(fresh.output.toString(), /again-42/);
   });
 
   it('revoking a key ends the streams it opened with UNAUTHENTICATED, and the key is refused from then on', async () => {

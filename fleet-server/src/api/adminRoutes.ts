@@ -7,6 +7,7 @@ import { HttpError } from './httpJson';
 export const ADMIN_ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/admin\/machines\/([^/]+)\/([^/]+)\/(stop|start)\/?$/, handler: flipMachine },
   { method: 'POST', pattern: /^\/admin\/relay\/outage\/?$/, handler: relayOutage },
+  { method: 'POST', pattern: /^\/admin\/relay\/restart\/?$/, handler: relayRestart },
   { method: 'POST', pattern: /^\/admin\/fleets\/([^/]+)\/keys\/([^/]+)\/revoke\/?$/, handler: revokeKey },
   { method: 'POST', pattern: /^\/admin\/accounts\/([^/]+)\/revoke\/?$/, handler: revokeAccount },
   { method: 'POST', pattern: /^\/admin\/accounts\/([^/]+)\/expire-tokens\/?$/, handler: expireTokens },
@@ -49,6 +50,12 @@ async function relayOutage(ctx: ApiContext, request: ApiRequest): Promise<unknow
   }
   const dropped = ctx.faults.relayOutage(seconds);
   return { dropped_streams: dropped, refusing_until: new Date(Date.now() + seconds * 1000).toISOString() };
+}
+
+async function relayRestart(ctx: ApiContext, request: ApiRequest): Promise<unknown> {
+  requireAdmin(ctx, request);
+  const { sessionsDropped } = await ctx.faults.restartRelays();
+  return { restarted: true, dropped_sessions: sessionsDropped };
 }
 
 async function revokeKey(ctx: ApiContext, request: ApiRequest): Promise<unknown> {

@@ -29,4 +29,9 @@ export interface FaultControls {
   /** Expires the account's access tokens now (refresh tokens stay good) and ends its relay streams. */
   expireAccessTokens(email: string): { tokensExpired: number; streamsEnded: number };
   refreshStats(): { succeeded: number; refused: number };
+  /**
+   * This project's addition: the relays restart in place — every call ends, every session is hung up and forgotten,
+   * and they listen again on the same ports. Resolves once they listen, with how many live sessions were dropped.
+   */
+  restartRelays(): Promise<{ sessionsDropped: number }>;
 }

@@ -48,6 +48,11 @@ export class Machine {
     this.lastSeen = this.connectedAt;
   }
 
+  /** The agent registered again (with a relay that restarted): its session id is a new one. */
+  renewAgentSession(): void {
+    this.agentSessionId = randomUUID();
+  }
+
   detach(): void {
     this.agent = undefined;
     this.connectedAt = undefined;

@@ -27,6 +27,11 @@ export class SessionRegistry {
     return [...this.sessions.values()].filter((s) => s.state !== 'ended' && (!fleetId || s.fleetId === fleetId));
   }
 
+  /** Forgets every session, ended or not, as a restarted relay has (this project's relay-restart fault). */
+  forgetAll(): void {
+    this.sessions.clear();
+  }
+
   private pruneEnded(): void {
     const ended = [...this.sessions.values()].filter((s) => s.state === 'ended');
     for (const session of ended.slice(0, Math.max(0, ended.length - this.endedToKeep))) {
