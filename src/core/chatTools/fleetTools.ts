@@ -133,7 +133,7 @@ export class FleetTools {
   }
 
   /** The fleet the input names (or the active one) with the credential for it; the user's own role in it. */
-  private async fleetFor(wanted: string | undefined): Promise<{ fleet: FleetInfo; context: ActiveContext }> {
+  async fleetFor(wanted: string | undefined): Promise<{ fleet: FleetInfo; context: ActiveContext }> {
     if (!wanted) {
       const context = await this.deps.current();
       const choice = (await this.deps.choices()).find((c) => c.fleet.id === context.fleet.id);
@@ -148,7 +148,7 @@ export class FleetTools {
   }
 
   /** Mistakes the model or user can act on become answers; bugs (anything that is not a CmdopError) still throw. */
-  private async answering(work: () => Promise<ToolAnswer>): Promise<ToolAnswer> {
+  async answering(work: () => Promise<ToolAnswer>): Promise<ToolAnswer> {
     try {
       return await work();
     } catch (err) {
