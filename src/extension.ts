@@ -51,10 +51,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log, bar, { dispose: () => pool.reset() }, runsView);
 
   // Windows of this profile on this machine tell each other what they wrote to SecretStorage (code-server pages do not share it live).
-  const peers = new SecretPeers(context.secrets, SecretPeers.folderFor(context.globalStorageUri.toString()), (line) => log.warn(line));
-  const secrets: SecretStore = peers;
-  void peers.start().catch((err: Error) => log.warn(`Other windows will not see this window's sign-in until they reload: ${err.message}`));
-  context.subscriptions.push({ dispose: () => peers.dispose() });
+  const peers = startSecretPeers(context, log);
+  const secrets: SecretStore = peers ?? context.secrets;
 
   let services: ModeServices | undefined;
   // Registered once, before the mode's services: a machine folder restored by a reload asks for its files at once.
@@ -231,3 +229,20 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export function deactivate(): void {}
+
+/** The window's link to its peers, or none (said in the log and a warning) when no private folder can be had. */
+function startSecretPeers(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SecretPeers | undefined {
+  let folder: string;
+  try {
+    folder = SecretPeers.privateFolderFor(context.globalStorageUri.toString());
+  } catch (err) {
+    const message = (err as Error).message;
+    log.warn(message);
+    void vscode.window.showWarningMessage(message);
+    return undefined;
+  }
+  const peers = new SecretPeers(context.secrets, folder, (line) => log.warn(line));
+  void peers.start().catch((err: Error) => log.warn(`Other windows will not see this window's sign-in until they reload: ${err.message}`));
+  context.subscriptions.push({ dispose: () => peers.dispose() });
+  return peers;
+}

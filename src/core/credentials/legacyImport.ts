@@ -1,13 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { looksLikeApiKey } from './credential';
 import { LegacyFileError } from '../errors';
 import type { FleetKeyStore } from './fleetKeys';
+import { NotARegularFileError, readRegularFileSync } from '../windows/regularFile';
 import type { StateStore } from '../windows/storage';
 
 export const LEGACY_FILE_NAME = 'ssh_workspaces.json';
 const DONE_KEY = 'cmdop.legacyImport';
+/** The CLI's file lists a few fleets; a bigger one is not it. */
+const MAX_LEGACY_BYTES = 1024 * 1024;
 
 export interface LegacyWorkspace {
   id: string;
@@ -77,6 +79,8 @@ export interface LegacyImportDeps {
  */
 export class LegacyImporter {
   private running: Promise<{ fleetId: string; secret: string } | undefined> | undefined;
+  /** Candidates already reported as not being a file, so the log says it once. */
+  private readonly skipped = new Set<string>();
 
   constructor(private readonly deps: LegacyImportDeps) {}
 
@@ -127,9 +131,14 @@ export class LegacyImporter {
   private async firstExisting(): Promise<{ path: string; text: string } | undefined> {
     for (const path of this.deps.candidates) {
       try {
-        return { path, text: await readFile(path, 'utf8') };
-      } catch {
-        // Not there: try the next place the CLI may have used.
+        // A symlink to the file is fine (dotfile managers make them); a FIFO or device is never opened or waited on.
+        return { path, text: readRegularFileSync(path, { followLinks: true, maxBytes: MAX_LEGACY_BYTES }) };
+      } catch (err) {
+        if (err instanceof NotARegularFileError && !this.skipped.has(path)) {
+          this.skipped.add(path);
+          this.deps.log(`${err.message} Its keys were not imported: put the ${LEGACY_FILE_NAME} the CMDOP CLI wrote there, or remove it.`);
+        }
+        // Not there (or not a file): try the next place the CLI may have used.
       }
     }
     return undefined;

@@ -1,9 +1,14 @@
-import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { lstatSync, renameSync, unlinkSync } from 'node:fs';
+import { readRegularFileSync, writeNewFileSync } from '../windows/regularFile';
+
+/** A lease or rotation list is a few hundred bytes; anything bigger was not written by a window. */
+const MAX_LEASE_BYTES = 64 * 1024;
 
 /**
  * Elects the one window that refreshes, with a lock file in a folder every window shares: creating a file
  * with O_EXCL is atomic, so exactly one claimant wins. A lock older than its lease (a window that died
- * mid-refresh) is broken. Holds no secret.
+ * mid-refresh) is broken. Holds no secret. Nothing is written or read through a symlink, and a FIFO at one of
+ * its paths is never waited on.
  */
 export class FileLease {
   constructor(private readonly path: string) {}
@@ -11,9 +16,7 @@ export class FileLease {
   async claim(owner: string, now: number, leaseMs: number): Promise<boolean> {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const fd = openSync(this.path, 'wx', 0o600);
-        writeSync(fd, JSON.stringify({ owner, until: now + leaseMs }));
-        closeSync(fd);
+        writeNewFileSync(this.path, JSON.stringify({ owner, until: now + leaseMs }));
         return true;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return true; // no shared folder: refresh alone, as before
@@ -35,7 +38,9 @@ export class FileLease {
   async markRotated(fingerprint: string): Promise<void> {
     const recent = [fingerprint, ...this.rotated().filter((f) => f !== fingerprint)].slice(0, 16);
     const tmp = `${this.path}.rotated.${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(recent), { mode: 0o600 });
+    // Left by an earlier process with this pid (or planted): removed, not written through.
+    this.remove(tmp);
+    writeNewFileSync(tmp, JSON.stringify(recent));
     renameSync(tmp, `${this.path}.rotated`);
   }
 
@@ -45,7 +50,7 @@ export class FileLease {
 
   private rotated(): string[] {
     try {
-      const list: unknown = JSON.parse(readFileSync(`${this.path}.rotated`, 'utf8'));
+      const list: unknown = JSON.parse(this.readText(`${this.path}.rotated`));
       return Array.isArray(list) ? list.filter((f): f is string => typeof f === 'string') : [];
     } catch {
       return [];
@@ -58,7 +63,7 @@ export class FileLease {
 
   private read(): { owner: string; until: number } | undefined {
     try {
-      const lease = JSON.parse(readFileSync(this.path, 'utf8')) as { owner: string; until: number };
+      const lease = JSON.parse(this.readText(this.path)) as { owner: string; until: number };
       return typeof lease.owner === 'string' && typeof lease.until === 'number' ? lease : undefined;
     } catch {
       return undefined;
@@ -67,15 +72,19 @@ export class FileLease {
 
   private ageMs(): number {
     try {
-      return Date.now() - statSync(this.path).mtimeMs;
+      return Date.now() - lstatSync(this.path).mtimeMs;
     } catch {
       return Infinity;
     }
   }
 
-  private remove(): void {
+  private readText(path: string): string {
+    return readRegularFileSync(path, { followLinks: false, maxBytes: MAX_LEASE_BYTES });
+  }
+
+  private remove(path = this.path): void {
     try {
-      unlinkSync(this.path);
+      unlinkSync(path);
     } catch {
       // gone already
     }

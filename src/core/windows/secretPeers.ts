@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { readdirSync, unlinkSync } from 'node:fs';
 import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { choosePrivateFolder, ensurePrivateFolder } from './privateFolder';
 import type { SecretStore } from './storage';
 
 /** A folder of windows that all went away (crashed, killed) is removed once it has been untouched this long. */
@@ -52,7 +53,16 @@ export class SecretPeers implements SecretStore {
     this.onDidChange = inner.onDidChange;
   }
 
-  /** The peer folder for a place every window of a profile shares (e.g. the extension's global storage path). */
+  /**
+   * The peer folder for a place every window of a profile shares (e.g. the extension's global storage path),
+   * created private (0700, ours, not a symlink) or checked to be; a name another local user took is passed over.
+   * Throws UnsafeFolderError, saying what to do, when no private folder can be had.
+   */
+  static privateFolderFor(sharedPath: string): string {
+    return choosePrivateFolder(SecretPeers.folderFor(sharedPath));
+  }
+
+  /** The first name tried for the peer folder of a shared place. */
   static folderFor(sharedPath: string): string {
     const uid = process.getuid?.() ?? 0;
     // Short on purpose: unix socket paths are limited to about 100 bytes.
@@ -102,8 +112,8 @@ export class SecretPeers implements SecretStore {
   }
 
   private async listen(): Promise<void> {
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    chmodSync(this.dir, 0o700);
+    // Checked again on every listen: a sweep may have removed it since, and someone else may have made it then.
+    ensurePrivateFolder(this.dir);
     const server = createServer((socket) => {
       let buffer = '';
       socket.setEncoding('utf8');
