@@ -30,6 +30,9 @@ import { redactingLog } from './core/network/redactingLog';
 import { type CommandTable, registerCommandTable } from './vscode/commandTable';
 import { MACHINE_FILES_SCHEME } from './core/files/machineUri';
 import { MachineFileSystem } from './vscode/machineFiles';
+import { OwnRows } from './core/commands/commandArguments';
+import { createOwnTreeView } from './vscode/ownTreeView';
+import { fleetById } from './vscode/relayAccess';
 import {
   compareFileAcrossMachines,
   findInMachineFolder,
@@ -48,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const history = new CommandHistory(context.secrets);
   const runs = new RunHistory(20);
   const runsView = new RunsView(runs);
+  // Rows our views handed out: a command on one of these very objects is the person's own click.
+  const own = new OwnRows();
   context.subscriptions.push(log, bar, { dispose: () => pool.reset() }, runsView);
 
   // Windows of this profile on this machine tell each other what they wrote to SecretStorage (code-server pages do not share it live).
@@ -85,11 +90,11 @@ export function activate(context: vscode.ExtensionContext): void {
     }
     const s = services;
     tree = new MachinesTree(s.fleets, s.api);
-    const view = vscode.window.createTreeView('cmdop.machines', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+    const view = createOwnTreeView('cmdop.machines', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true }, own);
     const statusNow = new StatusController(s.fleets, bar, log, (problem) => (view.message = problem));
     status = statusNow;
     sessions = new SessionsView(s.fleets, pool, log);
-    const sessionsView = vscode.window.createTreeView('cmdop.sessions', { treeDataProvider: sessions });
+    const sessionsView = createOwnTreeView('cmdop.sessions', { treeDataProvider: sessions }, own);
     perMode.push(
       tree,
       view,
@@ -138,6 +143,7 @@ export function activate(context: vscode.ExtensionContext): void {
     history,
     state: context.globalState,
     log,
+    own,
   });
   const fanOutDeps = (s: ModeServices): FanOutCommandDeps => ({
     fleets: s.fleets,
@@ -146,6 +152,7 @@ export function activate(context: vscode.ExtensionContext): void {
     history: runs,
     commands: history,
     log,
+    own,
   });
 
   const filesDeps = (s: ModeServices): MachineFilesDeps => ({ ...machineDeps(s), provider: machineFiles, runs });
@@ -155,18 +162,19 @@ export function activate(context: vscode.ExtensionContext): void {
     'cmdop.addApiKey': run((s) => addApiKey(s.fleets, s.keys)),
     'cmdop.removeApiKey': run((s) => removeApiKey(s.fleets, s.keys)),
     'cmdop.switchFleet': run((s) => switchFleet(s.fleets, process.env)),
-    'cmdop.setActiveFleet': run((s, node) => setActiveFleet(s.fleets, process.env, node)),
+    'cmdop.setActiveFleet': run((s, fleet) => setActiveFleet(s.fleets, process.env, fleet)),
     'cmdop.refreshMachines': () => tree?.refresh(),
     'cmdop.filterMachines': run(() => tree && filterMachines(tree)),
-    'cmdop.loadMoreMachines': run((_s, node) => tree?.loadMore(node)),
+    // Only the "Load more" row our tree handed out: it is the tree's own paging state.
+    'cmdop.loadMoreMachines': run((_s, row) => (own.has(row) ? tree?.loadMore(row as Extract<TreeNode, { kind: 'more' }>) : undefined)),
     // With several machines selected, VS Code passes the clicked node and the whole selection.
-    'cmdop.runCommand': run((s, node, selected?: TreeNode[]) =>
-      selected && selected.length > 1 ? runOnSelection(fanOutDeps(s), selected) : runCommand(machineDeps(s), node),
+    'cmdop.runCommand': run((s, machine, selected?: unknown) =>
+      Array.isArray(selected) && selected.length > 1 ? runOnSelection(fanOutDeps(s), selected) : runCommand(machineDeps(s), machine),
     ),
     'cmdop.runOnFleet': run((s, node) => runOnFleet(fanOutDeps(s), node)),
     'cmdop.runOnMachines': run((s, request) => runOnMachines(fanOutDeps(s), request)),
-    'cmdop.runs.openOutput': run((_s, node) => openOutput(node)),
-    'cmdop.runs.compareWithMajority': run((_s, node) => compareWithMajority(node)),
+    'cmdop.runs.openOutput': run((s, row) => openOutput(fanOutDeps(s), row)),
+    'cmdop.runs.compareWithMajority': run((s, row) => compareWithMajority(fanOutDeps(s), row)),
     'cmdop.runs.rerunFailed': run((s, node) => rerun(fanOutDeps(s), node, 'failed')),
     'cmdop.runs.rerunAll': run((s, node) => rerun(fanOutDeps(s), node, 'all')),
     'cmdop.runs.cancel': run((s, node) => cancelRun(fanOutDeps(s), node)),
@@ -176,7 +184,7 @@ export function activate(context: vscode.ExtensionContext): void {
     'cmdop.runCommandOnMachine': run((s) => runCommand(machineDeps(s), undefined)),
     'cmdop.openShellOnMachine': run((s) => openShell(machineDeps(s), undefined)),
     'cmdop.openShell': run((s, node) => openShell(machineDeps(s), node)),
-    'cmdop.copyHostname': run((_s, node) => copyHostname(node)),
+    'cmdop.copyHostname': run((s, machine) => copyHostname(machineDeps(s), machine)),
     'cmdop.showLog': () => log.show(),
     'cmdop.sessions.refresh': () => sessions?.refresh(),
     'cmdop.sessions.attach': run((_s, node) => sessions?.attach(node)),
@@ -201,7 +209,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     { dispose: () => vscode.Disposable.from(...perMode).dispose() },
     { dispose: () => services?.dispose() },
-    vscode.window.createTreeView('cmdop.runs', { treeDataProvider: runsView, showCollapseAll: true }),
+    createOwnTreeView('cmdop.runs', { treeDataProvider: runsView, showCollapseAll: true }, own),
     vscode.workspace.registerTextDocumentContentProvider(RUN_OUTPUT_SCHEME, new RunOutputDocuments(runs)),
     registerShellProfile(() => services && machineDeps(services)),
     ...registerCommandTable(commands, log),
@@ -211,12 +219,14 @@ export function activate(context: vscode.ExtensionContext): void {
       log,
       services: () => services,
       onDidChangeFleet: fleetChanged.event,
-      runOnMachine: async (fleet, hostname, command) => {
-        if (services) await openTerminal(machineDeps(services), { fleet, machine: { hostname, name: hostname } }, command);
-      },
-      runOnMachines: async (request, fromOwnUi) => {
+      runOnMachine: async (fleetId, hostname, command) => {
         if (!services) throw new NotConfiguredError();
-        await runOnMachines(fanOutDeps(services), request, fromOwnUi);
+        const fleet = await fleetById(services.fleets, fleetId);
+        await openTerminal(machineDeps(services), { fleet, machine: { hostname, name: hostname } }, command);
+      },
+      runOnMachines: async (request, how) => {
+        if (!services) throw new NotConfiguredError();
+        await runOnMachines(fanOutDeps(services), request, how);
       },
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {

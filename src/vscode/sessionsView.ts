@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { FleetInfo } from '../core/fleet/fleetApi';
-import { NotSignedInError } from '../core/errors';
+import { sessionArgument } from '../core/commands/commandArguments';
+import { CmdopError, NotSignedInError } from '../core/errors';
 import type { FleetContext } from '../core/fleet/fleetContext';
 import { type LiveSession, sessionDescription, sessionsKey, toLiveSessions } from '../core/fleet/liveSessions';
 import { canUseSessions } from '../core/fleet/machines';
@@ -90,8 +91,8 @@ export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscod
   }
 
   /** Joins a session in a new terminal; a Guest's terminal is read-only. */
-  async attach(node: SessionNode | undefined): Promise<void> {
-    const target = node?.kind === 'session' ? node : await this.pick('Attach to a session');
+  async attach(argument: unknown): Promise<void> {
+    const target = await this.sessionFor(argument, 'Attach to a session');
     if (!target) return;
     const { fleet, session } = target;
     const client = await relayFor(this.fleets, this.pool, fleet, false);
@@ -108,8 +109,8 @@ export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscod
   }
 
   /** Ends a session for everyone attached, after asking. */
-  async close(node: SessionNode | undefined): Promise<void> {
-    const target = node?.kind === 'session' ? node : await this.pick('Close a session');
+  async close(argument: unknown): Promise<void> {
+    const target = await this.sessionFor(argument, 'Close a session');
     if (!target) return;
     const { fleet, session } = target;
     if (!canUseSessions(fleet.role)) throw new Error(`You are a Guest in fleet "${fleet.name}": guests cannot close sessions.`);
@@ -123,6 +124,25 @@ export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscod
     const client = await relayFor(this.fleets, this.pool, fleet, true);
     await client.closeSession(session.id, 'closed from the Sessions view');
     this.refresh();
+  }
+
+  /**
+   * The session an argument names, as this view's own record: only the session id (and fleet id) are read, and
+   * the session is looked up among the active fleet's live sessions, so a relay, role or hostname in the argument
+   * is never used. No argument: picked.
+   */
+  private async sessionFor(argument: unknown, title: string): Promise<Extract<SessionNode, { kind: 'session' }> | undefined> {
+    if (argument === undefined) return this.pick(title);
+    const ref = sessionArgument(argument);
+    if (!ref) throw new CmdopError('That is not a session: pick one in the Sessions view.');
+    const find = (nodes: SessionNode[] | undefined) =>
+      nodes?.find(
+        (n): n is Extract<SessionNode, { kind: 'session' }> =>
+          n.kind === 'session' && n.session.id === ref.sessionId && (ref.fleetId === undefined || n.fleet.id === ref.fleetId),
+      );
+    const found = find(this.nodes) ?? find(await this.load());
+    if (!found) throw new CmdopError('That session is not live in the active fleet: pick one in the Sessions view.');
+    return found;
   }
 
   private async pick(title: string): Promise<Extract<SessionNode, { kind: 'session' }> | undefined> {

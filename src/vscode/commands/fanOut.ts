@@ -1,31 +1,31 @@
 import * as vscode from 'vscode';
 import type { CommandHistory } from '../../core/fanOut/commandHistory';
+import { fleetArgument, machineArgument, type OwnRows, type RunRequest, runFromOwnUi } from '../../core/commands/commandArguments';
 import { CmdopError } from '../../core/errors';
 import type { FleetInfo } from '../../core/fleet/fleetApi';
 import type { MachineResult } from '../../core/fanOut/fanOut';
 import { hostMatcher } from '../../core/fanOut/hostGlob';
 import { listAllMachines } from '../../core/fanOut/targets';
 import { type FanOutDeps, fleetById, launchFanOut, refuseGuests } from '../fanOutLauncher';
-import type { TreeNode } from '../machinesTree';
 import { askCommand } from './machines';
+import { ownFleetOrActive } from './commandTargets';
 
 export interface FanOutCommandDeps extends FanOutDeps {
   commands: CommandHistory;
+  /** The rows our views handed out: a run on other rows confirms however few machines it names. */
+  own: OwnRows;
 }
 
-type MachineNode = Extract<TreeNode, { kind: 'machine' }>;
-type FleetNode = Extract<TreeNode, { kind: 'fleet' }>;
-
-/** *Run Command…* on several machines selected in the tree (one fleet at a time). */
-export async function runOnSelection(deps: FanOutCommandDeps, nodes: TreeNode[]): Promise<void> {
-  const machines = nodes.filter((n): n is MachineNode => n.kind === 'machine');
-  const fleetIds = new Set(machines.map((m) => m.fleet.id));
+/** *Run Command…* on several machines selected in the tree (one fleet at a time). Only ids are read from the rows. */
+export async function runOnSelection(deps: FanOutCommandDeps, rows: readonly unknown[]): Promise<void> {
+  const machines = rows.map(machineArgument).filter((m) => m !== undefined);
+  const fleetIds = new Set(machines.map((m) => m.fleetId));
   if (fleetIds.size > 1)
     throw new CmdopError(
       'The selected machines belong to different fleets: select machines of one fleet to run a command on them together.',
     );
   if (machines.length === 0) return;
-  const fleet = machines[0].fleet;
+  const fleet = await ownFleetOrActive(deps.fleets, machines[0].fleetId);
   refuseGuests(fleet);
   const command = await askCommand(deps.commands, `Run Command on ${machines.length} machines in ${fleet.name}`);
   if (!command) return;
@@ -33,14 +33,16 @@ export async function runOnSelection(deps: FanOutCommandDeps, nodes: TreeNode[])
   await launchFanOut(
     deps,
     fleet,
-    machines.map((m) => m.machine.hostname),
+    machines.map((m) => m.hostname),
     command,
+    { fromOutsideOurUi: !runFromOwnUi({ via: 'rows', rows, own: deps.own }) },
   );
 }
 
 /** *Run on Fleet…*: every online machine of a fleet, or those whose hostname matches a pattern. */
-export async function runOnFleet(deps: FanOutCommandDeps, node: FleetNode | undefined): Promise<void> {
-  const fleet = node?.fleet ?? (await pickFleet(deps));
+export async function runOnFleet(deps: FanOutCommandDeps, row: unknown): Promise<void> {
+  const fleetId = fleetArgument(row);
+  const fleet = fleetId ? await fleetById(deps.fleets, fleetId) : await pickFleet(deps);
   if (!fleet) return;
   refuseGuests(fleet);
   const pattern = await vscode.window.showInputBox({
@@ -68,7 +70,9 @@ export async function runOnFleet(deps: FanOutCommandDeps, node: FleetNode | unde
   );
   if (!command) return;
   await deps.commands.add(command);
-  await launchFanOut(deps, fleet, hostnames, command);
+  await launchFanOut(deps, fleet, hostnames, command, {
+    fromOutsideOurUi: !runFromOwnUi({ via: 'rows', rows: row === undefined ? [] : [row], own: deps.own }),
+  });
 }
 
 export interface RunOnMachinesRequest {
@@ -78,20 +82,21 @@ export interface RunOnMachinesRequest {
 }
 
 /**
- * `cmdop.runOnMachines` (for runbooks and other extensions): same threshold, guest refusal and Runs
- * view as the UI. Resolves with the results once every machine is done; undefined when declined.
+ * `cmdop.runOnMachines` (for runbooks and other extensions): guest refusal and Runs view as the UI, and always
+ * the modal (a request from outside our UI), unless `how` says the runbook lens of an open runbook asked.
+ * Resolves with the results once every machine is done; undefined when declined.
  */
 export async function runOnMachines(
   deps: FanOutCommandDeps,
-  request: RunOnMachinesRequest | undefined,
-  // Only the runbook lens of an open runbook passes true; the contributed command never does.
-  fromOwnUi = false,
+  request: unknown,
+  how: RunRequest = { via: 'command' },
 ): Promise<MachineResult[] | undefined> {
-  if (!request || typeof request.fleetId !== 'string' || !Array.isArray(request.hostnames) || typeof request.command !== 'string') {
+  const { fleetId, hostnames, command } = (request ?? {}) as Partial<RunOnMachinesRequest>;
+  if (typeof fleetId !== 'string' || !Array.isArray(hostnames) || typeof command !== 'string') {
     throw new CmdopError('cmdop.runOnMachines needs one argument { fleetId: string; hostnames: string[]; command: string }.');
   }
-  const fleet = await fleetById(deps.fleets, request.fleetId);
-  const run = await launchFanOut(deps, fleet, request.hostnames.map(String), request.command, { fromOutsideOurUi: !fromOwnUi });
+  const fleet = await fleetById(deps.fleets, fleetId);
+  const run = await launchFanOut(deps, fleet, hostnames.map(String), command, { fromOutsideOurUi: !runFromOwnUi(how) });
   return run && run.fanOut.done;
 }
 

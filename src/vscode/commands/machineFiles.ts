@@ -10,8 +10,8 @@ import { filenameGlob, type SearchHit, searchHits } from '../../core/files/searc
 import type { FleetInfo } from '../../core/fleet/fleetApi';
 import { fanOutSettings, fleetById } from '../fanOutLauncher';
 import { locationOfUri, type MachineFileSystem, machineUri } from '../machineFiles';
-import type { TreeNode } from '../machinesTree';
 import { runOutputUri } from '../runOutputDocuments';
+import { machineTarget } from './commandTargets';
 import { type MachineCommandDeps, pickMachine } from './machines';
 
 export interface MachineFilesDeps extends MachineCommandDeps {
@@ -24,13 +24,10 @@ interface Machine {
   hostname: string;
 }
 
-/** The machine a command is for: a tree row's fleet id and hostname looked up again in our own fleets, or picked. */
+/** The machine a command is for: a row or `{ fleetId, hostname }` looked up in our own fleets and machines, or picked. */
 async function machineOf(deps: MachineFilesDeps, node: unknown, purpose: string): Promise<Machine | undefined> {
-  const row = node as Partial<Extract<TreeNode, { kind: 'machine' }>> | undefined;
-  if (row?.kind === 'machine' && typeof row.fleet?.id === 'string' && typeof row.machine?.hostname === 'string')
-    return { fleet: await fleetById(deps.fleets, row.fleet.id), hostname: row.machine.hostname };
-  const picked = await pickMachine(deps, purpose);
-  return picked && { fleet: picked.fleet, hostname: picked.machine.hostname };
+  const target = (await machineTarget(deps, node)) ?? (await pickMachine(deps, purpose));
+  return target && { fleet: target.fleet, hostname: target.machine.hostname };
 }
 
 /** A folder or file a command was invoked on: a cmdop: URI from the explorer or the active editor. */

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { acceptedCommand, type CommandHistory } from '../../core/fanOut/commandHistory';
-import type { FleetApi, FleetInfo, Machine } from '../../core/fleet/fleetApi';
+import { CmdopError } from '../../core/errors';
+import type { FleetApi, Machine } from '../../core/fleet/fleetApi';
 import type { FleetContext } from '../../core/fleet/fleetContext';
 import { machineDescription, pickerOrder } from '../../core/fleet/machines';
 import type { RelayPool } from '../../core/relay/relayPool';
 import type { StateStore } from '../../core/windows/storage';
-import type { TreeNode } from '../machinesTree';
+import type { OwnRows } from '../../core/commands/commandArguments';
+import { machineTarget, type MachineTarget } from './commandTargets';
 import { relayFor } from '../relayAccess';
 import { fleetColor, terminalName } from '../../core/relay/terminalIdentity';
 import { RemoteTerminal } from '../remoteTerminal';
@@ -17,14 +19,20 @@ export interface MachineCommandDeps {
   history: CommandHistory;
   state: StateStore;
   log: vscode.LogOutputChannel;
+  /** The rows our views handed out: only those are taken as they are. */
+  own: OwnRows;
 }
 
-type MachineNode = Extract<TreeNode, { kind: 'machine' }>;
-export type MachineTarget = { fleet: FleetInfo; machine: Pick<Machine, 'hostname' | 'name'> };
+export type { MachineTarget };
 const RECENT_KEY = 'cmdop.recentMachines';
 
-export async function runCommand(deps: MachineCommandDeps, node: MachineNode | undefined): Promise<void> {
-  const target = node ?? (await pickMachine(deps));
+/** The machine an argument names (a row, `{ fleetId, hostname }`, a hostname), as our own record; else picked. */
+async function targetOf(deps: MachineCommandDeps, argument: unknown): Promise<MachineTarget | undefined> {
+  return (await machineTarget(deps, argument)) ?? (await pickMachine(deps));
+}
+
+export async function runCommand(deps: MachineCommandDeps, argument: unknown): Promise<void> {
+  const target = await targetOf(deps, argument);
   if (!target) return;
   const command = await askCommand(deps.history, `Run Command on ${target.machine.name || target.machine.hostname}`);
   if (!command) return;
@@ -32,14 +40,17 @@ export async function runCommand(deps: MachineCommandDeps, node: MachineNode | u
   await openTerminal(deps, target, command);
 }
 
-export async function openShell(deps: MachineCommandDeps, node: MachineNode | undefined): Promise<void> {
-  const target = node ?? (await pickMachine(deps));
+export async function openShell(deps: MachineCommandDeps, argument: unknown): Promise<void> {
+  const target = await targetOf(deps, argument);
   if (target) await openTerminal(deps, target, undefined);
 }
 
-export async function copyHostname(node: MachineNode): Promise<void> {
-  await vscode.env.clipboard.writeText(node.machine.hostname);
-  void vscode.window.setStatusBarMessage(`Copied ${node.machine.hostname}`, 2000);
+/** Copies the hostname of a machine of ours: a forged argument never puts text of its choosing on the clipboard. */
+export async function copyHostname(deps: MachineCommandDeps, argument: unknown): Promise<void> {
+  const target = await machineTarget(deps, argument);
+  if (!target) throw new CmdopError('Copy Hostname needs a machine: use it on a machine in the Machines view.');
+  await vscode.env.clipboard.writeText(target.machine.hostname);
+  void vscode.window.setStatusBarMessage(`Copied ${target.machine.hostname}`, 2000);
 }
 
 /** Opens a terminal on one machine: an interactive shell, or `command` (sent as typed) with its exit code. */

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { sourceLabel } from '../../core/credentials/credential';
-import type { FleetInfo } from '../../core/fleet/fleetApi';
+import { fleetArgument } from '../../core/commands/commandArguments';
 import type { FleetContext } from '../../core/fleet/fleetContext';
+import { fleetById } from '../relayAccess';
 
 export async function switchFleet(context: FleetContext, env: Readonly<Record<string, string | undefined>>): Promise<void> {
   const choices = await context.choices();
@@ -29,15 +30,20 @@ export async function switchFleet(context: FleetContext, env: Readonly<Record<st
   await activate(context, env, picked.fleetId);
 }
 
-/** "Set as Active Fleet" on a fleet in the Machines tree; from the palette it is Switch Fleet. */
+/**
+ * "Set as Active Fleet" on a fleet in the Machines tree (or a fleet id from elsewhere); without one it is
+ * Switch Fleet. Only a fleet id our credentials reach is activated, never one chosen by a name.
+ */
 export async function setActiveFleet(
   context: FleetContext,
   env: Readonly<Record<string, string | undefined>>,
-  node: { fleet: FleetInfo } | undefined,
+  argument: unknown,
 ): Promise<void> {
-  if (!node) return switchFleet(context, env);
-  if (context.activeFleetId() === node.fleet.id) return;
-  await activate(context, env, node.fleet.id);
+  const fleetId = fleetArgument(argument);
+  if (!fleetId) return switchFleet(context, env);
+  const fleet = await fleetById(context, fleetId);
+  if (context.activeFleetId() === fleet.id) return;
+  await activate(context, env, fleet.id);
 }
 
 async function activate(context: FleetContext, env: Readonly<Record<string, string | undefined>>, fleetId: string): Promise<void> {

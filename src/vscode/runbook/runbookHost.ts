@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
-import type { FleetApi, FleetInfo } from '../../core/fleet/fleetApi';
+import type { RunRequest } from '../../core/commands/commandArguments';
+import type { FleetApi } from '../../core/fleet/fleetApi';
 import type { FleetContext } from '../../core/fleet/fleetContext';
 
 /** What the runbook client (a separate bundle) borrows from the running extension. */
@@ -10,11 +11,11 @@ export interface RunbookHost {
   services(): { fleets: FleetContext; api: FleetApi } | undefined;
   /** Fires when the fleet, the credential or the mode changed: cached facts are stale. */
   onDidChangeFleet: vscode.Event<void>;
-  /** Opens a terminal on one machine running `command` as typed (the machines tree's run path). */
-  runOnMachine(fleet: FleetInfo, hostname: string, command: string): Promise<void>;
+  /** Opens a terminal on one machine (of our fleet with that id) running `command` as typed (the machines tree's run path). */
+  runOnMachine(fleetId: string, hostname: string, command: string): Promise<void>;
   /**
-   * Runs on several machines through the fan-out. `fromOwnUi`: the person clicked a lens of an open runbook
-   * holding this very block, so the confirmation follows cmdop.fanOut.confirmAbove; otherwise it always asks.
+   * Runs on several machines through the fan-out. `how` decides whether the person clicked a lens of an open
+   * runbook holding this very block (the confirmation then follows cmdop.fanOut.confirmAbove); otherwise it always asks.
    */
-  runOnMachines(request: { fleetId: string; hostnames: string[]; command: string }, fromOwnUi: boolean): Promise<void>;
+  runOnMachines(request: { fleetId: string; hostnames: string[]; command: string }, how: RunRequest): Promise<void>;
 }

@@ -1,10 +1,12 @@
-import { NotConfiguredError } from '../../core/errors';
+import { type RunRequest, runFromOwnUi } from '../../core/commands/commandArguments';
 import * as vscode from 'vscode';
 import { notificationText } from '../../core/display/safeText';
 import type { FleetFacts } from '../../core/runbook/fleetFacts';
 import type { MachineFact, RunBlockArgs, RunBlockOnArgs } from '../../core/runbook/protocol';
 import type { RunbookHost } from './runbookHost';
 import { isRunbook } from './runbookStarter';
+// The same parser the language server builds its lenses with (pure, no dependencies).
+import { parseRunbook } from '../../runbook-server/parseRunbook';
 
 /** ▶ Run on …: one machine opens a terminal, several go to the fan-out. The block's text is sent as typed. */
 export async function runBlock(host: RunbookHost, args: RunBlockArgs): Promise<void> {
@@ -14,9 +16,9 @@ export async function runBlock(host: RunbookHost, args: RunBlockArgs): Promise<v
     if (!args.command.trim()) throw new Error('this block is empty: there is nothing to run.');
     // A lens of an open runbook holding this very block is the person's own click; anything else (another
     // extension calling the command with a command of its choosing) asks first.
-    const fromOpenRunbook = vscode.workspace.textDocuments.some((doc) => isRunbook(doc) && doc.getText().includes(args.command));
+    const how: RunRequest = { via: 'runbook', command: args.command, openBlocks: openRunbookBlocks() };
     if (args.hostnames.length === 1) {
-      if (!fromOpenRunbook) {
+      if (!runFromOwnUi(how)) {
         const answer = await vscode.window.showWarningMessage(
           `Run \`${notificationText(args.command)}\` on ${notificationText(args.hostnames[0])}?`,
           { modal: true, detail: 'This run was not started from a block of an open runbook.' },
@@ -24,17 +26,19 @@ export async function runBlock(host: RunbookHost, args: RunBlockArgs): Promise<v
         );
         if (answer !== 'Run') return;
       }
-      const services = host.services();
-      if (!services) throw new NotConfiguredError();
-      const { fleet } = await services.fleets.current({ fleetId: args.fleetId });
-      await host.runOnMachine(fleet, args.hostnames[0], args.command);
+      await host.runOnMachine(args.fleetId, String(args.hostnames[0]), args.command);
       return;
     }
     // The fan-out shows its own progress, results (Runs view) and errors; a failure here is only logged.
     await host
-      .runOnMachines({ fleetId: args.fleetId, hostnames: args.hostnames.map(String), command: args.command }, fromOpenRunbook)
+      .runOnMachines({ fleetId: args.fleetId, hostnames: args.hostnames.map(String), command: args.command }, how)
       .catch((err: Error) => host.log.warn(`runbook fan-out ended with: ${err.message}`));
   });
+}
+
+/** The shell blocks of the runbooks open in editors, exactly as the language server's lenses send them. */
+function openRunbookBlocks(): string[] {
+  return vscode.workspace.textDocuments.filter(isRunbook).flatMap((doc) => parseRunbook(doc.getText()).blocks.map((b) => b.body));
 }
 
 type MachinePick = vscode.QuickPickItem & { machine: MachineFact };
