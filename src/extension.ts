@@ -157,7 +157,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const filesDeps = (s: ModeServices): MachineFilesDeps => ({ ...machineDeps(s), provider: machineFiles, runs });
   const commands: CommandTable = {
-    'cmdop.signIn': run(() => signIn()),
+    'cmdop.signIn': run((s) => signIn(s.keeper)),
     'cmdop.signOut': run((s) => signOut(() => s.auth.removeSession())),
     'cmdop.addApiKey': run((s) => addApiKey(s.fleets, s.keys)),
     'cmdop.removeApiKey': run((s) => removeApiKey(s.fleets, s.keys)),

@@ -230,6 +230,20 @@ describe('terminal connection', () => {
     assert.equal(t.renewals(), 2, 'renewed again after a successful reconnect');
   });
 
+  it('a revoked OAuth session ends the shell and has the session checked with the identity provider once', async () => {
+    const t = await openShell();
+    t.session().drops.fire(new CredentialRefusedError('oauth', 'access token revoked: sign in again'));
+    assert.equal(t.renewals(), 1, 'the keeper is told, so every window can show signed out');
+    assert.match(t.text(), /Run "CMDOP: Sign In" to sign in again/);
+    assert.deepEqual(t.clock.pending, []);
+  });
+
+  it('a revoked key is not an OAuth matter: the identity provider is not asked', async () => {
+    const t = await openShell();
+    t.session().drops.fire(new CredentialRefusedError('active', 'API key revoked'));
+    assert.equal(t.renewals(), 0);
+  });
+
   it('a revoked key ends the session with its source and what to do; the next key closes the terminal', async () => {
     const t = await openShell();
     t.session().drops.fire(new CredentialRefusedError('active', 'API key revoked'));

@@ -1,4 +1,5 @@
 import { type Credential, describeSource } from '../credentials/credential';
+import { Emitter } from '../emitter';
 import { ApiError, CredentialRefusedError, ServerUnreachableError } from '../errors';
 import type { Role } from '../oauth/tokens';
 
@@ -44,6 +45,10 @@ export type WhoAmI =
 
 /** The CMDOP REST API (machines, fleets, key metadata) over fetch. */
 export class FleetApi {
+  private readonly refusals = new Emitter<Credential>();
+  /** The server refused a credential (HTTP 401), whatever the call: an OAuth session may be over. */
+  readonly onCredentialRefused = this.refusals.event;
+
   constructor(
     private readonly baseUrl: string,
     private readonly fetchImpl: typeof fetch = fetch,
@@ -85,7 +90,10 @@ export class FleetApi {
     const body = (await response.json().catch(() => ({}))) as { detail?: string };
     if (response.ok) return body as T;
     const detail = typeof body.detail === 'string' ? body.detail : response.statusText;
-    if (response.status === 401) throw new CredentialRefusedError(credential.source, detail);
+    if (response.status === 401) {
+      this.refusals.fire(credential);
+      throw new CredentialRefusedError(credential.source, detail);
+    }
     throw new ApiError(response.status, `${describeSource(credential.source)}: ${detail} (HTTP ${response.status})`);
   }
 }

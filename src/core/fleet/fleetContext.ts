@@ -62,6 +62,11 @@ export class FleetContext {
   constructor(private readonly deps: FleetContextDeps) {
     deps.keys.onDidChange(() => this.changes.fire('credentials'));
     deps.keeper.onDidChange(({ reason }) => this.changes.fire(reason === 'refreshed' ? 'refreshed' : 'credentials'));
+    // A refused OAuth token may mean the session was revoked or the identity provider forgot it: the keeper asks
+    // the provider, and a session that is over ends in every window (status bar, tree, Accounts menu) at once.
+    deps.api.onCredentialRefused?.((credential) => {
+      if (credential.kind === 'oauth') void deps.keeper.serverRefused(credential.secret).catch(() => undefined);
+    });
     deps.state.onDidChange?.((key) => {
       if (key === this.activeKey) this.changes.fire('credentials');
     });

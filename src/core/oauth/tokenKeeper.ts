@@ -114,6 +114,28 @@ export class TokenKeeper {
     return this.session();
   }
 
+  /**
+   * A server refused this window's access token for any reason (revoked, unknown to an identity provider that
+   * restarted, expired early): only the identity provider can say whether the session still stands, so it is asked
+   * with one refresh (shared across windows like any). A refused refresh ends the session in every window.
+   * Resolves with the session that stands, or undefined when it is over; never throws for a refused session.
+   */
+  async serverRefused(accessToken: string): Promise<OAuthSession | undefined> {
+    return this.renewRejected(accessToken).catch((err: Error) => {
+      if (err instanceof SessionExpiredError) return undefined;
+      throw err;
+    });
+  }
+
+  /**
+   * Before a sign-in: is the stored session still good at the identity provider? A session it refuses is cleared
+   * here (for every window), so the sign-in that follows starts a new device flow instead of finding the dead one.
+   */
+  async verify(): Promise<OAuthSession | undefined> {
+    const session = await this.peek();
+    return session && this.serverRefused(session.accessToken);
+  }
+
   private mustRefresh(session: OAuthSession): boolean {
     return this.needsRefresh(session) || session.accessToken === this.rejectedToken;
   }

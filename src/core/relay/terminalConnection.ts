@@ -56,6 +56,10 @@ export interface TerminalConnectionOptions {
   openSession(size: TerminalSize | undefined): Promise<RemoteSession>;
   /** A unary call that proves the relay answers. */
   health(): Promise<unknown>;
+  /**
+   * The relay refused the OAuth access token: have the session checked with the identity provider (a refresh). An
+   * expired token is renewed and the shell goes on; a revoked or forgotten session ends in every window.
+   */
   renewCredential?: () => Promise<void>;
   /** Fleet switch, sign-out or a key change: the relay channels close and this session ends with them. */
   onCredentialsChange(listener: () => void): { dispose(): void };
@@ -287,6 +291,8 @@ export class TerminalConnection {
     } else if (isFinal(err)) {
       this.stopRetrying();
       this.leave('credential refused');
+      // A revoked session (or one the identity provider forgot) must show as signed out everywhere, not only here.
+      if (err instanceof CredentialRefusedError && err.source === 'oauth') this.askIdentityProvider();
       const what = err instanceof CredentialRefusedError ? credentialAdvice(err) : '';
       this.end(1, `\r\n${red(`[${err.message}]`)}\r\n${dim(`${what}Press any key to close.`)}`);
       this.notices.fire({ level: 'error', message: `CMDOP: ${this.hostname}: ${err.message}`, reconnect: false });
@@ -298,6 +304,12 @@ export class TerminalConnection {
       this.writes.fire(`\r\n${dim(`[Connection to the relay lost (${err.message}); reconnecting…]`)}\r\n`);
     }
     this.scheduleRetry();
+  }
+
+  private askIdentityProvider(): void {
+    void (this.options.renewCredential?.() ?? Promise.resolve()).catch((e: Error) =>
+      this.options.log.info(`the OAuth session is over: ${e.message}`),
+    );
   }
 
   private scheduleRetry(): void {
