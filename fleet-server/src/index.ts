@@ -17,6 +17,7 @@ import { loadSeed, withScaleFleet } from './seed/loadSeed';
 import { RELAY_NAMES, type RelayName, type Seed } from './seed/seedTypes';
 import { generateTlsMaterial } from './net/tlsMaterial';
 import { AgentSessions } from './sessions/agentSessions';
+import { MachineHomes } from './files/machineHomes';
 import { SessionRegistry } from './sessions/sessionRegistry';
 
 export type { AuditEntry } from './audit/auditLog';
@@ -25,6 +26,8 @@ export { DEFAULT_SEED_PATH, SCALE_FLEET_ID } from './seed/loadSeed';
 export { TERMINAL_PROTO_PATH, PROTO_LOADER_OPTIONS } from './relay/terminalProto';
 
 export const FLEET_SERVER_VERSION = 'cmdop-fleet-server/0.1.0';
+/** How often each seeded log gets a line. */
+const LOG_LINE_EVERY_MS = 5000;
 
 export interface FleetServerOptions {
   seedPath?: string;
@@ -81,6 +84,8 @@ export interface FleetServer {
   sessions(fleetId: string): SessionSnapshot[];
   /** Agent-host processes running now (each serves many machines). */
   agentHostProcesses(): number;
+  /** A machine's home folder (its shells start there; its file RPCs reach only inside it). */
+  homeOf(fleetId: string, hostname: string): string;
   /** This project's addition: changes the relays' `latencyMs` while running (benchmarks compare delays on one server). */
   setRelayLatency(ms: number): void;
   close(): Promise<void>;
@@ -95,7 +100,11 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
   const apiKeys = new ApiKeyStore(seed);
   const audit = new AuditLog();
   const registry = new SessionRegistry();
+  const homes = new MachineHomes(
+    (fleetId, hostname) => seed.fleets.find((f) => f.id === fleetId)?.machines.find((m) => m.hostname === hostname)?.bulk_folder,
+  );
   const supervisor = new AgentSupervisor(registry, {
+    homes,
     outputBufferBytes: options.outputBufferBytes ?? 1024 * 1024,
     log,
     machinesPerHost: options.machinesPerAgentHost,
@@ -106,10 +115,23 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
   const publicHost = options.publicHost ?? host;
   const tls = options.tls ? generateTlsMaterial(publicHost, [host]) : undefined;
 
+  // The seeded logs grow as live ones do (only in homes already made, of machines online).
+  const logGrowth = setInterval(
+    () =>
+      void homes.growLogs(
+        directory.allMachines().filter((m) => m.isOnline),
+        'health check ok',
+      ),
+    LOG_LINE_EVERY_MS,
+  );
+  logGrowth.unref();
+
   const close = async (): Promise<void> => {
+    clearInterval(logGrowth);
     await supervisor.stopAll(directory.allMachines());
     for (const closer of closers.reverse()) await closer().catch((err: Error) => log(`close: ${err.message}`));
     closers.length = 0;
+    homes.close();
   };
 
   try {
@@ -171,6 +193,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
       supervisor,
       registry,
       agentSessions,
+      homes,
       upstreamOnly: options.upstreamOnly ?? false,
       audit,
       relayAddressOf,
@@ -231,6 +254,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
           .all(fleetId)
           .map((s) => ({ id: s.id, hostname: s.machine.hostname, command: s.origin.command, state: s.state, end: s.end })),
       agentHostProcesses: () => supervisor.hostProcessCount,
+      homeOf: (fleetId, hostname) => homes.homeOf(machineOf(fleetId, hostname)),
       setRelayLatency: (ms) => (latency.ms = Math.max(0, ms)),
       close,
     };

@@ -43,7 +43,7 @@ describe('bad input gets clear statuses and the relay keeps serving', () => {
     const session = (await call(relay, 'CreateSession', {}, { token: key, fleet: 'acme-prod', agent: 'web-1' })).session_id;
     const meta = { token: key, fleet: 'acme-prod' };
     await expectStatus(
-      call(relay, 'SendInput', { session_id: session, data: Buffer.alloc(2 * 1024 * 1024, 0x61) }, meta),
+      call(relay, 'SendInput', { session_id: session, data: Buffer.alloc(5 * 1024 * 1024, 0x61) }, meta),
       grpc.status.RESOURCE_EXHAUSTED,
     );
     await expectStatus(

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import * as os from 'node:os';
 import { describe, it } from 'node:test';
 import { getJson, waitFor } from './support/fleetHelpers';
 import { useFleetRelay } from './support/fleetRelay';
@@ -8,7 +7,7 @@ import { call, expectStatus, grpc, readOutputStream, runCommand } from './suppor
 describe('terminal sessions: real PTYs, output stream and resume', () => {
   const fx = useFleetRelay({ outputBufferBytes: 64 * 1024 });
 
-  it('runs an interactive shell with the seeded hostname, a clean env and $HOME as cwd', async () => {
+  it('runs an interactive shell with the seeded hostname, a clean env and the machine home as cwd', async () => {
     const session = (await call(fx.relay, 'CreateSession', { config: { size: { rows: 33, cols: 101 } } }, fx.meta)).session_id;
     await call(
       fx.relay,
@@ -23,7 +22,7 @@ describe('terminal sessions: real PTYs, output stream and resume', () => {
     const rest = await readOutputStream(fx.relay, session, fx.meta, { offset: first.output.length });
     const { exit } = rest;
     const text = Buffer.concat([first.output, rest.output]).toString();
-    assert.match(text, new RegExp(`host=web-1 size=33 101 pwd=${os.homedir()} leak=unset`));
+    assert.match(text, new RegExp(`host=web-1 size=33 101 pwd=${fx.server.homeOf('acme-prod', 'web-1')} leak=unset`));
     assert.match(text, /now=40 120/);
     assert.equal(exit?.exit_code, 5);
   });

@@ -17,6 +17,8 @@ class FakeRelay implements FileRpc {
   readonly target = { fleetName: 'acme-prod' };
   calls: { method: string; request: Record<string, unknown> }[] = [];
   online = true;
+  /** The machine's agent session id: a restart gives it a new one. */
+  sessionId = 'sess-1';
   /** Largest FileRead answer, as an agent that caps its answers. */
   readCap = Number.POSITIVE_INFINITY;
 
@@ -26,9 +28,14 @@ class FakeRelay implements FileRpc {
     const req = request as Record<string, unknown>;
     this.calls.push({ method, request: req });
     if (method === 'GetSessionByHostname')
-      return Promise.resolve({ found: this.online, session_id: 'sess-1', status: 'connected', working_directory: '/home/web-1' } as T);
+      return Promise.resolve({
+        found: this.online,
+        session_id: this.sessionId,
+        status: 'connected',
+        working_directory: '/home/web-1',
+      } as T);
     if (!this.online) return Promise.reject(new RelayCallError(14, 'machine is offline'));
-    assert.equal(req.session_id, 'sess-1');
+    if (req.session_id !== this.sessionId) return Promise.reject(new RelayCallError(5, `no session ${String(req.session_id)}`));
     const path = String(req.path);
     const content = this.files.get(path);
     if (method === 'FileRead') {
@@ -147,6 +154,17 @@ describe('MachineFiles', () => {
     );
     relay.online = true;
     assert.equal((await files.read('/f', 0, 0)).content.toString(), 'hello');
+  });
+
+  test('a machine restarted unobserved (its session id unknown to the relay) is looked up again once; a missing file is not', async () => {
+    const relay = new FakeRelay(new Map([['/f', Buffer.from('hello')]]));
+    const files = new MachineFiles(relay, 'web-1');
+    assert.equal((await files.read('/f', 0, 0)).content.toString(), 'hello');
+    relay.sessionId = 'sess-2';
+    assert.equal((await files.read('/f', 0, 0)).content.toString(), 'hello');
+    assert.equal(relay.calls.filter((c) => c.method === 'GetSessionByHostname').length, 2);
+    await assert.rejects(files.read('/missing', 0, 0), (err: MachineFileError) => err.kind === 'FileNotFound');
+    assert.equal(relay.calls.filter((c) => c.method === 'GetSessionByHostname').length, 2, 'an in-band "no such file" keeps the session');
   });
 });
 

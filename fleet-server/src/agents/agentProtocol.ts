@@ -11,6 +11,8 @@ export interface AgentIdentity {
   fleetId: string;
   hostname: string;
   os: string;
+  /** The machine's home folder: where its shells start and what $HOME names (unset: this user's home). */
+  home?: string;
 }
 
 /** How a host names one of its machines (fleet and hostname: a hostname alone repeats across fleets). */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { MachineHomes } from '../files/machineHomes';
 import type { Machine } from '../fleet/machine';
 import type { SessionRegistry } from '../sessions/sessionRegistry';
 import { TerminalSession, type SessionOrigin } from '../sessions/terminalSession';
@@ -26,7 +27,7 @@ export class AgentSupervisor {
 
   constructor(
     private readonly registry: SessionRegistry,
-    private readonly options: { outputBufferBytes: number; log: (line: string) => void; machinesPerHost?: number },
+    private readonly options: { outputBufferBytes: number; log: (line: string) => void; machinesPerHost?: number; homes?: MachineHomes },
   ) {
     this.hosts = new AgentHostPool(options.machinesPerHost ?? DEFAULT_MACHINES_PER_HOST);
   }
@@ -41,7 +42,7 @@ export class AgentSupervisor {
     return this.serialize(machine, async () => {
       if (machine.isOnline) return;
       const agent = await this.hosts.attach(
-        { fleetId: machine.fleetId, hostname: machine.hostname, os: machine.os },
+        { fleetId: machine.fleetId, hostname: machine.hostname, os: machine.os, home: this.options.homes?.homeOf(machine) },
         {
           output: (sessionId, data) => this.sessionOf(machine, sessionId)?.appendOutput(data),
           exit: (sessionId, exitCode, signal) => this.endSession(machine, sessionId, exitCode, signal),
@@ -72,6 +73,8 @@ export class AgentSupervisor {
   async openSession(machine: Machine, request: SessionRequest, sessionId: string = randomUUID()): Promise<TerminalSession> {
     const agent = machine.agent;
     if (!agent) throw new MachineOfflineError(machine);
+    // The shell starts in the home, so it must exist (made on first use, not at machine start).
+    await this.options.homes?.prepare(machine);
     const session = new TerminalSession(sessionId, machine, request, this.options.outputBufferBytes);
     // Registered before the agent starts it, so no early output is dropped.
     machine.sessions.add(session);

@@ -16,7 +16,7 @@ export class PtyHost {
   ) {}
 
   open(spec: OpenSessionSpec): void {
-    const cwd = spec.cwd || os.homedir();
+    const cwd = spec.cwd || this.identity.home || os.homedir();
     if (!isDirectory(cwd)) {
       this.send({
         type: 'open-failed',

@@ -8,7 +8,7 @@ import type { AgentIdentity } from './agentProtocol';
 export function shellEnvironment(identity: AgentIdentity, shell: string, requested: Record<string, string>): Record<string, string> {
   const user = os.userInfo();
   const base: Record<string, string> = {
-    HOME: os.homedir(),
+    HOME: identity.home ?? os.homedir(),
     USER: user.username,
     LOGNAME: user.username,
     SHELL: shell,

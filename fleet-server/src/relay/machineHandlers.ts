@@ -53,7 +53,7 @@ function sessionInfo(deps: RelayDeps, machine: Machine): SessionInfoItem {
     heartbeat_age_seconds: heartbeatAge(machine),
     has_shell: machine.isOnline,
     shell: machine.isOnline ? SHELL : '',
-    working_directory: machine.isOnline ? '~' : '',
+    working_directory: machine.isOnline ? deps.homes.homeOf(machine) : '',
     connected_at: toTimestamp(machine.connectedAt),
   };
 }

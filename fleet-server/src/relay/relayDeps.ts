@@ -2,6 +2,7 @@ import type { AgentSupervisor } from '../agents/agentSupervisor';
 import type { AuditLog } from '../audit/auditLog';
 import type { CredentialResolver } from '../auth/credentialResolver';
 import type { Fleet, FleetDirectory } from '../fleet/fleetDirectory';
+import type { MachineHomes } from '../files/machineHomes';
 import type { RelayFaults } from './relayFaults';
 import type { RelayName } from '../seed/seedTypes';
 import type { AgentSessions } from '../sessions/agentSessions';
@@ -15,6 +16,8 @@ export interface RelayDeps {
   supervisor: AgentSupervisor;
   registry: SessionRegistry;
   agentSessions: AgentSessions;
+  /** Each machine's home folder: where its shells start and the only place its file RPCs reach. */
+  homes: MachineHomes;
   /** Serve only what an upstream CMDOP relay has: this project's extensions answer UNIMPLEMENTED. */
   upstreamOnly: boolean;
   audit: AuditLog;

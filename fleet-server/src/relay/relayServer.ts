@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { TlsMaterial } from '../net/tlsMaterial';
 import { attachHandlers } from './attachHandler';
+import { fileHandlers } from './fileHandlers';
 import { machineHandlers } from './machineHandlers';
 import { outputHandlers } from './outputHandlers';
 import type { RelayDeps } from './relayDeps';
@@ -9,13 +10,18 @@ import { sessionHandlers } from './sessionHandlers';
 import { loadTerminalService } from './terminalProto';
 import { terminalControlHandlers } from './terminalControlHandlers';
 
-/** Requests above this are refused by grpc-js itself (RESOURCE_EXHAUSTED) before any handler runs. */
-export const MAX_RECEIVE_BYTES = 1024 * 1024;
+/**
+ * Requests above this are refused by grpc-js itself (RESOURCE_EXHAUSTED) before any handler runs. grpc's
+ * usual 4 MiB: a FileWrite of a client's largest save (4 MiB less room for the path and framing) fits.
+ */
+export const MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
+/** Answers stay under this; a FileRead answers at most MAX_READ_CHUNK_BYTES. */
+export const MAX_SEND_BYTES = 16 * 1024 * 1024;
 
 export async function bindRelayServer(host: string, port: number, tls?: TlsMaterial): Promise<{ server: grpc.Server; address: string }> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
-    'grpc.max_send_message_length': 16 * 1024 * 1024,
+    'grpc.max_send_message_length': MAX_SEND_BYTES,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
   });
@@ -38,6 +44,7 @@ export function serveTerminalService(server: grpc.Server, deps: RelayDeps): void
     ...terminalControlHandlers(deps),
     ...upstreamOutput,
     ...attachHandlers(deps),
+    ...fileHandlers(deps),
     // Left out, grpc-js answers UNIMPLEMENTED, as an upstream relay does for this project's extension RPCs.
     ...(deps.upstreamOnly ? {} : { StreamSessionOutput }),
   } as unknown as grpc.UntypedServiceImplementation;

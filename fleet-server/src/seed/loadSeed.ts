@@ -35,6 +35,9 @@ function validateSeed(seed: Seed, source: string): void {
     for (const machine of fleet.machines) {
       if (hostnames.has(machine.hostname)) fail(`fleet ${fleet.id}: duplicate hostname ${machine.hostname}`);
       hostnames.add(machine.hostname);
+      if (machine.bulk_folder !== undefined && !/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(machine.bulk_folder)) {
+        fail(`fleet ${fleet.id}: ${machine.hostname}'s bulk_folder must be one folder name inside its home`);
+      }
     }
     for (const key of fleet.api_keys) {
       if (!API_KEY_PATTERN.test(key.secret)) fail(`fleet ${fleet.id}: key ${key.name} must be "cmdop_" + 32 or more url-safe characters`);

@@ -25,6 +25,8 @@ export interface SeedMachine {
   last_seen?: string;
   agent_version?: string;
   id?: string;
+  /** A folder of the machine's home seeded with 10,000 files (made the first time the home is used). */
+  bulk_folder?: string;
 }
 
 export interface SeedApiKey {

@@ -45,6 +45,16 @@ export function isTooLarge(err: unknown): boolean {
   return (err as { code?: unknown })?.code === RESOURCE_EXHAUSTED;
 }
 
+/**
+ * The relay no longer knows the agent session the call named (the machine restarted and has a new one): a
+ * gRPC NOT_FOUND, never an in-band answer, which is how a missing file is reported.
+ */
+export function isUnknownSession(err: unknown): boolean {
+  if (err instanceof MachineFileError) return false;
+  const code = err instanceof RelayCallError ? err.code : (err as { code?: unknown })?.code;
+  return code === Status.NOT_FOUND;
+}
+
 export function isUnimplemented(err: unknown): boolean {
   return (err as { code?: unknown })?.code === UNIMPLEMENTED;
 }

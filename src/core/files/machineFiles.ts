@@ -1,6 +1,6 @@
 import { FileTooLargeToWriteError, MachineFileError, MachineUnavailableError } from '../errors';
 import type { WireFileEntry } from './fileEntry';
-import { isTooLarge, kindOfText, machineFileError } from './fileErrors';
+import { isTooLarge, isUnknownSession, kindOfText, machineFileError } from './fileErrors';
 
 /** The upstream file RPCs of `terminal.TerminalStreamingService` this client calls. */
 export type FileMethod =
@@ -190,7 +190,7 @@ export class MachineFiles {
     return this.session;
   }
 
-  private async invoke<T>(method: FileMethod, path: string, request: object): Promise<T> {
+  private async invoke<T>(method: FileMethod, path: string, request: object, retried = false): Promise<T> {
     try {
       const sessionId = await this.sessionId();
       const res = await this.rpc.call<RpcResponse<T>>(method, { session_id: sessionId, ...request }, this.hostname);
@@ -200,6 +200,11 @@ export class MachineFiles {
       }
       return (res.result ?? {}) as T;
     } catch (err) {
+      // Restarted while we were not looking: its session id changed; look it up once more and try again.
+      if (!retried && isUnknownSession(err)) {
+        this.session = undefined;
+        return this.invoke<T>(method, path, request, true);
+      }
       // A relay with a smaller receive limit than ours refuses the message whole: said so, never cut.
       if (isTooLarge(err) && method === 'FileWrite') {
         const size = (request as { content: Buffer }).content.byteLength;

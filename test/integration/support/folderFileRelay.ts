@@ -1,5 +1,5 @@
 // A stand-in relay serving the upstream File* RPCs of the shared proto for one machine, web-1, whose files are
-// a local folder. Used where the fleet server does not serve files: the integration test and the bench rows.
+// a local folder. The integration test and the bench rows use it to measure the client without the fleet server.
 import { lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
