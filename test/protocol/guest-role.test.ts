@@ -39,7 +39,7 @@ describe('Guest role is observer-only', () => {
       /observer-only: alice@acme.test has the Guest role/,
     );
 
-    // A session the fleet's own bot opened: the Guest may watch it but not touch it.
+    // A session the fleet's own bot opened: the Guest may not touch it.
     const bot = { token: seededKey(server, 'partner-lab', 'lab-bot'), fleet: 'partner-lab', agent: 'lab-1' };
     const { session_id } = await call(relay, 'CreateSession', {}, bot);
     await expectStatus(
@@ -54,10 +54,12 @@ describe('Guest role is observer-only', () => {
     );
     await expectStatus(call(relay, 'SendSignal', { session_id, signal: 2 }, meta), grpc.status.PERMISSION_DENIED, /observer-only/);
 
-    await call(relay, 'SendInput', { session_id, data: Buffer.from('echo bot-was-here; exit 3\n') }, bot);
-    const watched = await readOutputStream(relay, session_id, meta);
-    assert.match(watched.output.toString(), /bot-was-here/);
-    assert.equal(watched.exit?.exit_code, 3);
+    // The bot's session is private: the Guest does not see it at all. The machine's shared agent session it may watch.
+    await expectStatus(readOutputStream(relay, session_id, meta), grpc.status.NOT_FOUND, /no session/);
+    const shared = (await call(relay, 'ListSessions', {}, meta)).sessions[0].session_id;
+    const watching = readOutputStream(relay, shared, meta, { until: (text) => /bot-was-here/.test(text.toString()) });
+    await call(relay, 'SendInput', { session_id: shared, data: Buffer.from('echo bot-was-"here"\n') }, bot);
+    assert.match((await watching).output.toString(), /bot-was-here/);
 
     const audit = server.audit('partner-lab');
     assert.ok(

@@ -6,7 +6,7 @@ import { unary } from './handlerKit';
 import { toTimestamp, type CloseSessionRequest, type CreateSessionRequest, type SessionIdRequest } from './messages';
 import type { RelayDeps } from './relayDeps';
 import { RelayError } from './relayError';
-import { agentSessionMachine, findSession, machineOffline, requestedSessionId, sessionTarget } from './sessionLookup';
+import { agentSessionMachine, canSeeSession, findSession, machineOffline, requestedSessionId, sessionTarget } from './sessionLookup';
 import { sessionRequestFrom } from './sessionRequestValidation';
 
 export function sessionHandlers(deps: RelayDeps) {
@@ -86,7 +86,7 @@ export function sessionHandlers(deps: RelayDeps) {
           };
         }
         const session = deps.registry.get(id);
-        if (session && session.fleetId === ctx.fleet.id) {
+        if (session && canSeeSession(ctx, session)) {
           return {
             exists: true,
             status: session.state === 'ended' ? 'DISCONNECTED' : 'CONNECTED',

@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { MachineOfflineError } from '../agents/agentSupervisor';
+import { canManageFleet } from '../auth/roles';
 import type { Machine } from '../fleet/machine';
 import type { SessionEnd, TerminalSession } from '../sessions/terminalSession';
 import type { CallContext } from './callAuthorization';
@@ -27,9 +28,19 @@ export function agentSessionMachine(ctx: CallContext, id: string): Machine | und
 }
 
 /**
- * A session of the caller's fleet: one CreateSession made, or a machine's agent session, whose shared
- * shell starts here on first use. Sessions of other fleets are reported as unknown: their existence is
- * not the caller's business.
+ * Whether the caller may see a session: one of its fleet that is a machine's shared agent session, or a private
+ * one (CreateSession's) that the caller opened or that the caller, as the fleet's Owner or Admin, oversees.
+ * Any other member (a Guest, another key) is told it does not exist, as for another fleet's session.
+ */
+export function canSeeSession(ctx: CallContext, session: TerminalSession): boolean {
+  if (session.fleetId !== ctx.fleet.id) return false;
+  return session.origin.shared === true || session.origin.actor === ctx.actor || canManageFleet(ctx.role);
+}
+
+/**
+ * A session the caller may see (canSeeSession): one CreateSession made, or a machine's agent session, whose
+ * shared shell starts here on first use. Others are reported as unknown: their existence is not the caller's
+ * business.
  */
 export async function findSession(deps: RelayDeps, ctx: CallContext, bodySessionId: string): Promise<TerminalSession> {
   const id = requestedSessionId(ctx, bodySessionId);
@@ -47,7 +58,7 @@ export async function findSession(deps: RelayDeps, ctx: CallContext, bodySession
     }
   }
   const session = deps.registry.get(id);
-  if (!session || session.fleetId !== ctx.fleet.id) {
+  if (!session || !canSeeSession(ctx, session)) {
     throw new RelayError(status.NOT_FOUND, `no session ${id} in fleet ${ctx.fleet.id}`);
   }
   return session;
