@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 
-# Only when nothing is installed: `npm ci` empties node_modules first, also when it is a link to another checkout's.
-if [ ! -f node_modules/.package-lock.json ]; then
+# Only when nothing is installed, and never through a linked node_modules: `npm ci` empties the folder first,
+# also the one a link points to (another checkout's).
+if [ ! -L node_modules ] && [ ! -f node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
 if [ -z "${CMDOP_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then

@@ -18,7 +18,11 @@ export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=f
 
 step() { printf '==> %s\n' "$*"; }
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A linked node_modules (a second checkout sharing the first one's) is left alone: `npm ci` would empty the
+# folder it links to, under every checkout that shares it.
+if [ -L node_modules ]; then
+  echo "node_modules links to $(readlink node_modules): not running npm ci here; run it in that checkout if packages are missing" >&2
+elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "npm ci"
   npm ci --no-audit --no-fund
 fi

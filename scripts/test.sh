@@ -39,7 +39,11 @@ if [ -z "${CMDOP_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1 && [ ! 
 fi
 
 # --- npm dependencies: `npm ci` when node_modules is missing or older than the lock file.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A linked node_modules (a second checkout sharing the first one's) is left alone: `npm ci` would empty the
+# folder it links to, under every checkout that shares it.
+if [ -L node_modules ]; then
+  echo "node_modules links to $(readlink node_modules): not running npm ci here; run it in that checkout if packages are missing" >&2
+elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "npm ci"
   npm ci --no-audit --no-fund
 fi
