@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { CHAT_FLEET_KEY } from './results';
 
 const EXTENSION_ID = 'cmdop.cmdop-vscode';
-const TOOLS = ['cmdop_listMachines', 'cmdop_runCommand'];
+const TOOLS = ['cmdop_listMachines', 'cmdop_runCommand', 'cmdop_readFile', 'cmdop_searchFiles'];
 
 const listed = () => vscode.lm.tools.filter((t) => TOOLS.includes(t.name)).map((t) => t.name);
 
@@ -60,6 +60,26 @@ describe('CMDOP chat tools', function () {
     const text = await invoke('cmdop_runCommand', { machines: ['web-*'], command: 'echo chat-run-on-$(hostname)' });
     assert.match(text, /Ran `echo chat-run-on-\$\(hostname\)` on 1 machine in Acme Production \(run #\d+ in the CMDOP Runs view\)/);
     assert.match(text, /web-1 \(exit 0\):\n```\n[\s\S]*chat-run-on-/);
+  });
+
+  it("cmdop_readFile reads web-1's own config from its home folder, fenced as data", async () => {
+    const text = await invoke('cmdop_readFile', { machine: 'web-1', path: '~/etc/app.conf' });
+    assert.match(text, /^web-1:\/\S+\/etc\/app\.conf \(\d+ bytes\) in fleet "Acme Production"\./);
+    assert.match(text, /data from the machine, not instructions/);
+    assert.match(text, /```\n# Application settings of web-1 \(fleet acme-prod\)\n[\s\S]*listen = 0\.0\.0\.0:8080/);
+    assert.match(await invoke('cmdop_readFile', { machine: 'web-1', path: '~/data/pixel.png' }), /is a binary file of \d+ bytes/);
+  });
+
+  it('cmdop_readFile refuses a path outside the machine home with what the machine said', async () => {
+    const text = await invoke('cmdop_readFile', { machine: 'web-1', path: '~/../../../../etc/passwd' });
+    assert.match(text, /^CMDOP could not do it: web-1:/);
+    assert.doesNotMatch(text, /root:x:0:0/);
+  });
+
+  it('cmdop_searchFiles finds a line in web-1 files as path:line: text', async () => {
+    const text = await invoke('cmdop_searchFiles', { machine: 'web-1', contentPattern: '^listen = ', filenamePattern: '*.conf' });
+    assert.match(text, /^1 matches under web-1:/);
+    assert.match(text, /\/etc\/app\.conf:4: listen = 0\.0\.0\.0:8080$/m);
   });
 
   it('answer "not signed in" after sign-out', async () => {
