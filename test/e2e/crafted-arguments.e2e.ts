@@ -4,7 +4,7 @@
 // the fleet, and a run it asks for shows the modal with the command and the machine, where Cancel runs nothing.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +87,7 @@ describe('our commands called by another extension with crafted arguments', () =
   after(async () => {
     await decoy.close();
     await fleet?.close();
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   ui.test(
