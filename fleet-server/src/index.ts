@@ -234,6 +234,7 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
     closers.push(() => api.close());
 
     const seededOnline = seed.fleets.flatMap((f) => f.machines.filter((m) => m.online).map((m) => machineOf(f.id, m.hostname)));
+    await supervisor.prepareHosts(seededOnline.length);
     await Promise.all(seededOnline.map((machine) => supervisor.start(machine)));
 
     return {

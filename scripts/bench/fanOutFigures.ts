@@ -9,6 +9,7 @@ import { type FleetServer, SCALE_FLEET_ID } from '../../fleet-server/src/index';
 import type { FanOutMeasure, FanOutTarget } from './fanOutClient';
 import type { Figure } from './stats';
 import { DEFAULT_FAN_OUT_CEILING } from '../../src/core/fanOut/concurrency';
+import { cpuSince, serverCpu, type ServerCpu } from './serverCpu';
 
 const CLIENT = join(__dirname, 'fanOutClient.ts');
 const OUT_DIR = BENCH_SCRATCH;
@@ -47,15 +48,17 @@ function runClient(which: 'extension' | 'sdk', target: FanOutTarget): Promise<Fa
  * Samples the server's running sessions of the fleet while `body` runs; returns the peak. Sessions already running
  * before (the machines' shared shells an earlier SDK run started) are not counted.
  */
-async function withServerPeak<T>(server: FleetServer, body: () => Promise<T>): Promise<{ result: T; peak: number }> {
+async function withServerPeak<T>(server: FleetServer, body: () => Promise<T>): Promise<{ result: T; peak: number; cpu: ServerCpu }> {
   const running = () => server.sessions(SCALE_FLEET_ID).filter((s) => s.state !== 'ended');
   const before = new Set(running().map((s) => s.id));
   let peak = 0;
   const timer = setInterval(() => {
     peak = Math.max(peak, running().filter((s) => !before.has(s.id)).length);
   }, 20);
+  const cpu0 = serverCpu();
   try {
-    return { result: await body(), peak };
+    const result = await body();
+    return { result, peak, cpu: cpuSince(cpu0) };
   } finally {
     clearInterval(timer);
   }
@@ -91,7 +94,7 @@ async function scenario(server: FleetServer, target: FanOutTarget, latencyMs: nu
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const ext = await withServerPeak(server, () => runClient('extension', target));
     const idle = await control.stop();
-    let sdk: { result: FanOutMeasure; peak: number } | undefined;
+    let sdk: { result: FanOutMeasure; peak: number; cpu: ServerCpu } | undefined;
     let sdkError: string | undefined;
     if (withSdk) {
       try {
@@ -105,6 +108,11 @@ async function scenario(server: FleetServer, target: FanOutTarget, latencyMs: nu
     server.setRelayLatency(0);
   }
 }
+
+const perMachine = (ms: number) => ms / FAN_OUT_MACHINES;
+const cpuPerMachine = (client: FanOutMeasure, server: ServerCpu) => perMachine(client.cpuMs + server.relayMs + server.machinesMs);
+const cpuSplit = (client: FanOutMeasure, server: ServerCpu) =>
+  `client ${perMachine(client.cpuMs).toFixed(2)} ms, relay ${perMachine(server.relayMs).toFixed(2)} ms, machines ${perMachine(server.machinesMs).toFixed(2)} ms`;
 
 /** The relay latency of the second fan-out run: a relay across the internet. */
 export const FAN_OUT_LATENCY_MS = 50;
@@ -188,6 +196,13 @@ export async function fanOutFigures(server: FleetServer, { withSdk = true } = {}
         baseline: baseline(s?.rssAddedMb),
         goal: { kind: 'max', value: 100, of: 'value', text: '≤ 100 MB' },
         note: `heap peak added: extension ${e.heapAddedMb.toFixed(1)} MB${s ? `, SDK ${s.heapAddedMb.toFixed(1)} MB` : ''}`,
+      },
+      {
+        name: `${name}: CPU per machine (client + relay + machines)`,
+        value: cpuPerMachine(e, ext.cpu),
+        unit: 'ms',
+        baseline: baseline(s && cpuPerMachine(s, sdk!.cpu)),
+        note: `where it goes, per machine: extension ${cpuSplit(e, ext.cpu)}${s ? `; SDK ${cpuSplit(s, sdk!.cpu)}` : ''} (machines: the agent hosts with the shells they ran; 2 shared cores bound the wall time)`,
       },
     );
   }

@@ -214,7 +214,9 @@ export class AgentHostProcess {
 /**
  * A few agent-host processes for all online machines: a machine goes to the least loaded host with
  * room, a new host is started when all are full. Hosts are shared, so a thousand online machines cost
- * a handful of processes; each session is still its own PTY, spawned when it is opened.
+ * a handful of processes; each session is still its own PTY, spawned when it is opened. Machines started
+ * together are dealt across the hosts prepared for them (prepare()), so neighbours in a fleet do not queue
+ * on one host's single thread while the others idle: on a real fleet every machine has its own CPU.
  */
 export class AgentHostPool {
   private readonly hosts: AgentHostProcess[] = [];
@@ -242,6 +244,15 @@ export class AgentHostPool {
 
   get processCount(): number {
     return this.hosts.filter((h) => h.isAlive).length;
+  }
+
+  /** Starts, side by side, the hosts `machines` more machines will need beyond the room the running ones have. */
+  async prepare(machines: number): Promise<void> {
+    const alive = this.hosts.filter((h) => h.isAlive);
+    const room = alive.reduce((sum, h) => sum + Math.max(0, this.machinesPerHost - h.load), 0);
+    const missing = Math.ceil(Math.max(0, machines - room) / this.machinesPerHost);
+    const launched = await Promise.all(Array.from({ length: missing }, () => AgentHostProcess.launch(`#${++this.launched}`)));
+    this.hosts.push(...launched);
   }
 
   async close(): Promise<void> {

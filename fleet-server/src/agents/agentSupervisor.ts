@@ -37,6 +37,11 @@ export class AgentSupervisor {
     return this.hosts.processCount;
   }
 
+  /** Starts the agent hosts for `machines` machines about to start, so they are spread over all of them. */
+  prepareHosts(machines: number): Promise<void> {
+    return this.hosts.prepare(machines);
+  }
+
   /** Starting an online machine is a no-op; concurrent start/stop calls run one after the other. */
   start(machine: Machine): Promise<void> {
     return this.serialize(machine, async () => {

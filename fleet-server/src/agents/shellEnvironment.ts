@@ -5,8 +5,11 @@ import type { AgentIdentity } from './agentProtocol';
  * A clean, minimal environment: shells must not inherit the fleet server's
  * variables (tokens, test settings), and should look like the seeded machine.
  */
+let account: os.UserInfo<string> | undefined;
+
 export function shellEnvironment(identity: AgentIdentity, shell: string, requested: Record<string, string>): Record<string, string> {
-  const user = os.userInfo();
+  // Asked once per agent process: the account does not change under it, and asking costs a passwd lookup per shell.
+  const user = (account ??= os.userInfo());
   const base: Record<string, string> = {
     HOME: identity.home ?? os.homedir(),
     USER: user.username,

@@ -1,6 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { RelayName, Role, Seed, SeedUser } from '../seed/seedTypes';
 import { Machine } from './machine';
+import { MachineIndex } from './machineIndex';
 
 export interface Fleet {
   id: string;
@@ -8,6 +9,8 @@ export interface Fleet {
   relay: RelayName;
   members: ReadonlyMap<string, Role>;
   machines: Machine[];
+  /** The machines by id, hostname and agent session id. */
+  index: MachineIndex;
 }
 
 export interface Membership {
@@ -23,12 +26,14 @@ export class FleetDirectory {
   constructor(seed: Seed) {
     for (const user of seed.users) this.users.set(user.email.toLowerCase(), user);
     for (const fleet of seed.fleets) {
+      const machines = fleet.machines.map((m) => new Machine(fleet.id, m));
       this.fleets.set(fleet.id, {
         id: fleet.id,
         name: fleet.name,
         relay: fleet.relay ?? 'default',
         members: new Map(fleet.members.map((m) => [m.email.toLowerCase(), m.role])),
-        machines: fleet.machines.map((m) => new Machine(fleet.id, m)),
+        machines,
+        index: new MachineIndex(machines),
       });
     }
   }
@@ -68,7 +73,7 @@ export class FleetDirectory {
   }
 
   machine(fleetId: string, ref: string): Machine | undefined {
-    return this.fleets.get(fleetId)?.machines.find((m) => m.answersTo(ref));
+    return this.fleets.get(fleetId)?.index.find(ref);
   }
 
   allMachines(): Machine[] {

@@ -15,6 +15,8 @@ export class Machine {
   readonly agentVersion: string;
   /** Changes on every agent connection, like a real agent's session. */
   agentSessionId: string = randomUUID();
+  /** Told the previous id whenever a new agent connection brings a new one (the fleet's machine index). */
+  onAgentSessionChange?: (previous: string) => void;
   agent?: MachineAgent;
   connectedAt?: Date;
   lastSeen: Date | null;
@@ -43,7 +45,9 @@ export class Machine {
 
   attach(agent: MachineAgent): void {
     this.agent = agent;
+    const previous = this.agentSessionId;
     this.agentSessionId = randomUUID();
+    this.onAgentSessionChange?.(previous);
     this.connectedAt = new Date();
     this.lastSeen = this.connectedAt;
   }

@@ -24,7 +24,7 @@ export function machineOffline(machine: Machine): RelayError {
 
 /** The machine whose long-lived agent session has this id, in the caller's fleet only. */
 export function agentSessionMachine(ctx: CallContext, id: string): Machine | undefined {
-  return ctx.fleet.machines.find((m) => m.agentSessionId === id);
+  return ctx.fleet.index.byAgentSessionId(id);
 }
 
 /**
