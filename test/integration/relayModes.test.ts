@@ -51,7 +51,7 @@ for (const mode of ['extensions', 'upstream-only'] as const) {
     });
 
     it('learns what the relay offers', async () => {
-      assert.deepEqual(await client.capabilities(), { extensions: mode === 'extensions' });
+      assert.deepEqual(await client.capabilities(), { extensions: mode === 'extensions', openInStream: mode === 'extensions' });
     });
 
     it('runs a command: its output only, and its exit code', async () => {

@@ -23,17 +23,20 @@ export function unary<Req, Res>(
   };
 }
 
-/** A server-streaming handler; `run` owns the stream once it returns without throwing. */
+/**
+ * A server-streaming handler; `run` owns the stream once it returns without throwing. `policy` may depend on the
+ * request (a stream that also opens a session is checked as one that mutates).
+ */
 export function serverStream<Req, Res>(
   deps: RelayDeps,
   method: string,
-  policy: CallPolicy,
+  policy: CallPolicy | ((request: Req) => CallPolicy),
   run: (ctx: CallContext, request: Req, call: ServerWritableStream<Req, Res>) => Promise<void>,
 ): handleServerStreamingCall<Req, Res> {
   return (call) => {
     const refusal = deps.faults?.refusal();
     if (refusal) return void call.emit('error', toServiceError(refusal, deps.log, method));
-    authorizeCall(deps, call, policy)
+    authorizeCall(deps, call, typeof policy === 'function' ? policy(call.request) : policy)
       .then((ctx) => {
         // Tracked so an injected outage or a revoked credential can end it.
         const untrack = deps.faults?.track(trackedServerStream(call as ServerWritableStream<unknown, unknown>, ctx.principal));

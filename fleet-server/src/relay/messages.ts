@@ -68,9 +68,12 @@ export interface GetOutputRequest extends SessionIdRequest {
 
 export interface StreamSessionOutputRequest extends SessionIdRequest {
   offset: number;
+  /** Open this session first and stream it from byte 0 (null when unset). */
+  create?: CreateSessionRequest | null;
 }
 
 export type StreamSessionOutputEvent =
+  | { opened: { session_id: string } }
   | { output: { offset: number; data: Uint8Array } }
   | { gap: { requested_offset: number; resumed_offset: number } }
   | { exit: { exit_code: number; signal: number; reason: string; total_bytes: number } };

@@ -1,12 +1,17 @@
-import { status, type ServerWritableStream } from '@grpc/grpc-js';
+import { Metadata, status, type ServerWritableStream } from '@grpc/grpc-js';
 import type { SessionEnd, TerminalSession } from '../sessions/terminalSession';
 import { serverStream, unary } from './handlerKit';
 import type { GetOutputRequest, StreamSessionOutputEvent, StreamSessionOutputRequest } from './messages';
 import type { RelayDeps } from './relayDeps';
 import { RelayError } from './relayError';
 import { findSession } from './sessionLookup';
+import { openRequestedSession } from './sessionHandlers';
 
 const READ = { operation: 'read session output', mutates: false };
+/** StreamSessionOutput with `create` opens the session it streams: checked as CreateSession is. */
+const OPEN_AND_READ = { operation: 'create sessions', mutates: true };
+/** Response header saying this relay takes `create` in StreamSessionOutput (clients probe for it once). */
+export const OPEN_IN_STREAM_HEADER = 'x-cmdop-open-in-stream';
 const DEFAULT_OUTPUT_LIMIT = 1024 * 1024;
 /** Backlog is replayed in pieces of this size, well below the clients' message limits. */
 const REPLAY_CHUNK_BYTES = 64 * 1024;
@@ -64,6 +69,18 @@ function streamOutput(
   call.on('close', unsubscribe);
 }
 
+/** Sends the header that names the open-in-stream extension before anything else, on success and refusal alike. */
+function advertiseOpenInStream<Req, Res>(
+  handler: (call: ServerWritableStream<Req, Res>) => void,
+): (call: ServerWritableStream<Req, Res>) => void {
+  return (call) => {
+    const headers = new Metadata();
+    headers.set(OPEN_IN_STREAM_HEADER, '1');
+    call.sendMetadata(headers);
+    handler(call);
+  };
+}
+
 export function outputHandlers(deps: RelayDeps) {
   return {
     GetOutput: unary(deps, 'GetOutput', READ, async (ctx, request: GetOutputRequest) => {
@@ -78,19 +95,33 @@ export function outputHandlers(deps: RelayDeps) {
       };
     }),
 
-    StreamSessionOutput: serverStream(
-      deps,
-      'StreamSessionOutput',
-      READ,
-      async (
-        ctx,
-        request: StreamSessionOutputRequest,
-        call: ServerWritableStream<StreamSessionOutputRequest, StreamSessionOutputEvent>,
-      ) => {
-        const session = await findSession(deps, ctx, request.session_id);
-        checkOffset(session, request.offset);
-        streamOutput(session, request.offset, call);
-      },
+    StreamSessionOutput: advertiseOpenInStream(
+      serverStream(
+        deps,
+        'StreamSessionOutput',
+        (request: StreamSessionOutputRequest) => (request.create ? OPEN_AND_READ : READ),
+        async (
+          ctx,
+          request: StreamSessionOutputRequest,
+          call: ServerWritableStream<StreamSessionOutputRequest, StreamSessionOutputEvent>,
+        ) => {
+          if (request.create) {
+            if (request.session_id)
+              throw new RelayError(
+                status.INVALID_ARGUMENT,
+                'send either session_id (to follow a session) or create (to open one), not both',
+              );
+            const session = await openRequestedSession(deps, ctx, request.create);
+            // Cancelling the stream does not end the session: a dropped connection resumes it by id, as any other.
+            if (!call.cancelled && !call.destroyed) call.write({ opened: { session_id: session.id } });
+            streamOutput(session, 0, call);
+            return;
+          }
+          const session = await findSession(deps, ctx, request.session_id);
+          checkOffset(session, request.offset);
+          streamOutput(session, request.offset, call);
+        },
+      ),
     ),
   };
 }

@@ -9,10 +9,38 @@ import { RelayError } from './relayError';
 import { agentSessionMachine, canSeeSession, findSession, machineOffline, requestedSessionId, sessionTarget } from './sessionLookup';
 import { sessionRequestFrom } from './sessionRequestValidation';
 
-export function sessionHandlers(deps: RelayDeps) {
-  const audit = (ctx: CallContext, action: string, session: TerminalSession): void =>
-    deps.audit.record(ctx.fleet.id, { actor: ctx.actor, action, target: sessionTarget(session), source_ip: ctx.sourceIp });
+function audit(deps: RelayDeps, ctx: CallContext, action: string, session: TerminalSession): void {
+  deps.audit.record(ctx.fleet.id, { actor: ctx.actor, action, target: sessionTarget(session), source_ip: ctx.sourceIp });
+}
 
+/**
+ * Opens the session a CreateSession request asks for on the machine x-cmdop-agent-id names (also what
+ * StreamSessionOutput's `create` opens), audited as session.create.
+ */
+export async function openRequestedSession(deps: RelayDeps, ctx: CallContext, request: CreateSessionRequest): Promise<TerminalSession> {
+  if (!ctx.agentRef) {
+    throw new RelayError(
+      status.INVALID_ARGUMENT,
+      'missing x-cmdop-agent-id metadata: name the machine (machine id, agent session id or hostname)',
+    );
+  }
+  const machine = deps.directory.machine(ctx.fleet.id, ctx.agentRef);
+  if (!machine) throw new RelayError(status.NOT_FOUND, `no machine "${ctx.agentRef}" in fleet ${ctx.fleet.id} (x-cmdop-agent-id)`);
+  // An upstream relay does not know field 1001: it opens an interactive shell whatever the command says.
+  const sessionRequest = sessionRequestFrom(deps.upstreamOnly ? { ...request, command: '' } : request, ctx.actor);
+  if (!machine.isOnline) throw machineOffline(machine);
+  let session: TerminalSession;
+  try {
+    session = await deps.supervisor.openSession(machine, sessionRequest);
+  } catch (err) {
+    if (err instanceof MachineOfflineError) throw machineOffline(machine);
+    throw new RelayError(status.FAILED_PRECONDITION, `could not start a session on ${machine.hostname}: ${(err as Error).message}`);
+  }
+  audit(deps, ctx, 'session.create', session);
+  return session;
+}
+
+export function sessionHandlers(deps: RelayDeps) {
   /** Extension fields of GetSessionStatusResponse; an upstream relay has none of them. */
   const endFields = (session: TerminalSession) =>
     deps.upstreamOnly
@@ -31,25 +59,7 @@ export function sessionHandlers(deps: RelayDeps) {
       'CreateSession',
       { operation: 'create sessions', mutates: true },
       async (ctx, request: CreateSessionRequest) => {
-        if (!ctx.agentRef) {
-          throw new RelayError(
-            status.INVALID_ARGUMENT,
-            'missing x-cmdop-agent-id metadata: name the machine (machine id, agent session id or hostname)',
-          );
-        }
-        const machine = deps.directory.machine(ctx.fleet.id, ctx.agentRef);
-        if (!machine) throw new RelayError(status.NOT_FOUND, `no machine "${ctx.agentRef}" in fleet ${ctx.fleet.id} (x-cmdop-agent-id)`);
-        // An upstream relay does not know field 1001: it opens an interactive shell whatever the command says.
-        const sessionRequest = sessionRequestFrom(deps.upstreamOnly ? { ...request, command: '' } : request, ctx.actor);
-        if (!machine.isOnline) throw machineOffline(machine);
-        let session: TerminalSession;
-        try {
-          session = await deps.supervisor.openSession(machine, sessionRequest);
-        } catch (err) {
-          if (err instanceof MachineOfflineError) throw machineOffline(machine);
-          throw new RelayError(status.FAILED_PRECONDITION, `could not start a session on ${machine.hostname}: ${(err as Error).message}`);
-        }
-        audit(ctx, 'session.create', session);
+        const session = await openRequestedSession(deps, ctx, request);
         return { success: true, session_id: session.id, error: '' };
       },
     ),
@@ -62,7 +72,7 @@ export function sessionHandlers(deps: RelayDeps) {
       // Closing a closed session is a no-op, so clients can close without racing the exit.
       if (session && session.state !== 'ended') {
         await deps.supervisor.close(session, request.force);
-        audit(ctx, 'session.close', session);
+        audit(deps, ctx, 'session.close', session);
       }
       return { success: true, error: '' };
     }),

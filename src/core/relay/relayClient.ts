@@ -32,6 +32,7 @@ export interface RelayTarget {
 }
 
 export type OutputEvent =
+  | { opened: { session_id: string } }
   | { output: { offset: string | number; data: Buffer } }
   | { gap: { requested_offset: string | number; resumed_offset: string | number } }
   | { exit: { exit_code: number; signal: number; reason: string; total_bytes: string | number } };
@@ -67,7 +68,12 @@ export interface SessionInfoItem {
 export interface RelayCapabilities {
   /** This project's extensions: StreamSessionOutput and CreateSessionRequest.command. */
   extensions: boolean;
+  /** StreamSessionOutput also opens the session it streams (`create`): a run is one call, not two. */
+  openInStream: boolean;
 }
+
+/** The response header a relay with StreamSessionOutput's `create` sends on every such call. */
+const OPEN_IN_STREAM_HEADER = 'x-cmdop-open-in-stream';
 
 type Unary = (req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: any) => void) => void;
 type ServiceClient = grpc.Client &
@@ -173,22 +179,25 @@ export class RelayClient {
     const key = this.target.address;
     let known = capabilitiesByRelay.get(key);
     if (!known) {
-      known = this.probeExtensions().then((extensions) => ({ extensions }));
+      known = this.probeExtensions();
       capabilitiesByRelay.set(key, known);
       known.catch(() => capabilitiesByRelay.delete(key));
     }
     return known;
   }
 
-  private async probeExtensions(): Promise<boolean> {
+  private async probeExtensions(): Promise<RelayCapabilities> {
     const stream = this.client.StreamSessionOutput({ session_id: '', offset: '0' }, await this.metadata());
-    return new Promise<boolean>((resolve, reject) => {
+    let openInStream = false;
+    // Response headers come before the refusal that ends the probe.
+    stream.on('metadata', (headers: grpc.Metadata) => (openInStream = headers.get(OPEN_IN_STREAM_HEADER).length > 0));
+    return new Promise<RelayCapabilities>((resolve, reject) => {
       const settle = (answer: boolean | Error) => {
         stream.removeAllListeners();
         stream.on('error', () => undefined);
         stream.cancel();
         if (answer instanceof Error) reject(answer);
-        else resolve(answer);
+        else resolve({ extensions: answer, openInStream: answer && openInStream });
       };
       stream.on('data', () => settle(true));
       stream.on('end', () => settle(true));
@@ -214,16 +223,16 @@ export class RelayClient {
    * extension (field 1001): an upstream relay ignores it, so callers send it only where capabilities() says so.
    */
   async createSession(hostname: string, options: { command?: string; cols: number; rows: number }): Promise<string> {
-    const res = await this.unary<{ session_id: string }>(
-      'CreateSession',
-      {
-        name: options.command ? 'vscode-exec' : 'vscode-shell',
-        config: { size: { cols: options.cols, rows: options.rows } },
-        command: options.command ?? '',
-      },
-      hostname,
-    );
+    const res = await this.unary<{ session_id: string }>('CreateSession', this.createRequest(options), hostname);
     return res.session_id;
+  }
+
+  private createRequest(options: { command?: string; cols: number; rows: number }): object {
+    return {
+      name: options.command ? 'vscode-exec' : 'vscode-shell',
+      config: { size: { cols: options.cols, rows: options.rows } },
+      command: options.command ?? '',
+    };
   }
 
   /** The fleet's machines as upstream lists them: one long-lived agent session each. */
@@ -250,6 +259,18 @@ export class RelayClient {
 
   async closeSession(sessionId: string, reason: string): Promise<void> {
     await this.unary('CloseSession', { session_id: sessionId, reason, force: false });
+  }
+
+  /**
+   * Opens a session on the machine and streams its output from byte 0 in one call (this project's extension,
+   * where capabilities() says openInStream); the first event names the session.
+   */
+  async openAndStream(
+    hostname: string,
+    options: { command?: string; cols: number; rows: number },
+  ): Promise<grpc.ClientReadableStream<OutputEvent>> {
+    const create = this.createRequest(options);
+    return this.client.StreamSessionOutput({ session_id: '', offset: '0', create }, await this.metadata(hostname));
   }
 
   async streamOutput(sessionId: string, offset: number): Promise<grpc.ClientReadableStream<OutputEvent>> {

@@ -42,7 +42,8 @@ export interface RemoteSession {
 export const RemoteSession = {
   /** Opens a new session on the machine named by `hostname` (hostname, machine id or agent session id). */
   async open(client: RelayClient, hostname: string, options: OpenOptions): Promise<RemoteSession> {
-    const { extensions } = await client.capabilities();
+    const { extensions, openInStream } = await client.capabilities();
+    if (openInStream) return StreamedSession.openInStream(client, hostname, options);
     if (extensions) return StreamedSession.open(client, hostname, options);
     const sessionId = await client.createSession(hostname, { cols: options.cols, rows: options.rows });
     const attached = await AttachedSession.connect(client, sessionId, { cols: options.cols, rows: options.rows, owned: true });
@@ -67,13 +68,33 @@ export const RemoteSession = {
   },
 };
 
+/** An emitter that keeps what is fired before anyone listens and hands it to the first listener, in order. */
+class HeldEmitter<T> {
+  private readonly emitter = new Emitter<T>();
+  private held: T[] | undefined = [];
+
+  readonly event = (listener: (value: T) => void): { dispose(): void } => {
+    const subscription = this.emitter.event(listener);
+    const held = this.held;
+    this.held = undefined;
+    for (const value of held ?? []) listener(value);
+    return subscription;
+  };
+
+  fire(value: T): void {
+    if (this.held) this.held.push(value);
+    else this.emitter.fire(value);
+  }
+}
+
 /**
  * A session over this project's extension: output streamed in order and resumed from the last byte seen
  * after a dropped connection; input sent one call at a time so keystrokes never overtake each other.
  */
 export class StreamedSession implements RemoteSession {
-  private readonly output = new Emitter<Uint8Array>();
-  private readonly exited = new Emitter<SessionExit>();
+  // Held until the first listener: a stream that opened its own session may deliver before open() has returned.
+  private readonly output = new HeldEmitter<Uint8Array>();
+  private readonly exited = new HeldEmitter<SessionExit>();
   private readonly dropped = new Emitter<Error>();
   private readonly gaps = new Emitter<number>();
   readonly onOutput = this.output.event;
@@ -92,15 +113,47 @@ export class StreamedSession implements RemoteSession {
 
   constructor(
     private readonly client: RelayClient,
-    readonly sessionId: string,
+    private id: string,
     /** Opened by this side, so close() ends it; otherwise close() only stops following it. */
     private readonly owned: boolean,
   ) {}
+
+  get sessionId(): string {
+    return this.id;
+  }
 
   static async open(client: RelayClient, hostname: string, options: OpenOptions): Promise<StreamedSession> {
     const id = await client.createSession(hostname, options);
     const session = new StreamedSession(client, id, true);
     await session.resume();
+    return session;
+  }
+
+  /**
+   * Opens the session and follows its output in one call (the relay's open-in-stream extension): resolves once
+   * the relay names the session, rejects with the relay's refusal. Later drops resume by id, as for any session.
+   */
+  static async openInStream(client: RelayClient, hostname: string, options: OpenOptions): Promise<StreamedSession> {
+    const session = new StreamedSession(client, '', true);
+    const stream = await client.openAndStream(hostname, options);
+    await new Promise<void>((resolve, reject) => {
+      const refused = (err: Error & { code?: number }) => reject(client.describeError(err));
+      const ended = () => reject(new Error(`the relay ended the stream before opening a session on ${hostname}`));
+      // Kept (not once): a refused stream must never be left without an error listener.
+      stream.on('error', refused);
+      stream.once('end', ended);
+      stream.once('data', (event: OutputEvent) => {
+        stream.off('error', refused).off('end', ended);
+        if (!('opened' in event && event.opened)) {
+          stream.on('error', () => undefined).cancel();
+          return reject(new Error(`the relay did not name the session it opened on ${hostname}`));
+        }
+        session.id = event.opened.session_id;
+        session.streamGeneration++;
+        session.follow(stream);
+        resolve();
+      });
+    });
     return session;
   }
 
@@ -130,6 +183,11 @@ export class StreamedSession implements RemoteSession {
       stream.cancel();
       return;
     }
+    this.follow(stream);
+  }
+
+  /** Takes the session's output, gaps and exit from `stream`, and its breaking as a disconnect. */
+  private follow(stream: Awaited<ReturnType<RelayClient['streamOutput']>>): void {
     this.stream = stream;
     let sawExit = false;
     stream.on('data', (event: OutputEvent) => {
