@@ -1,21 +1,15 @@
 // The extension's pure core (device flow, token keeper, fleet context, relay client, remote session)
-// against the real local fleet server: no VS Code, no stand-ins.
+// against the real local fleet server, wired by the same builder the extension uses: no VS Code, no stand-ins
+// but in-memory secret storage and globalState.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFleetServer, type FleetServer } from '../../fleet-server/src/index';
 import { approveDeviceCode } from '../../fleet-server/src/testing/approveDevice';
 import { CredentialRefusedError, DeviceFlowError } from '../../src/core/errors';
-import { FleetApi } from '../../src/core/fleet/fleetApi';
-import { FleetContext } from '../../src/core/fleet/fleetContext';
-import { FleetKeyStore } from '../../src/core/credentials/fleetKeys';
-import { LegacyImporter } from '../../src/core/credentials/legacyImport';
 import { runDeviceFlow } from '../../src/core/oauth/deviceFlow';
-import { OpenIdProvider, SCOPES } from '../../src/core/oauth/oidcClient';
-import { SessionStore } from '../../src/core/oauth/sessionStore';
-import { TokenKeeper } from '../../src/core/oauth/tokenKeeper';
-import { RelayPool } from '../../src/core/relay/relayPool';
+import { SCOPES } from '../../src/core/oauth/oidcClient';
 import { RemoteSession } from '../../src/core/relay/remoteSession';
-import { MemorySecrets, MemoryState } from '../unit/support/memory';
+import { type TestModeServices, testModeServices } from './support/modeServices';
 
 function seededKey(server: FleetServer, fleetId: string, name: string): string {
   const fleet = server.seed.fleets.find((f) => f.id === fleetId)!;
@@ -31,33 +25,16 @@ describe('extension core against the local fleet server', () => {
     await server?.close();
   });
 
+  const built: TestModeServices[] = [];
+  after(() => {
+    for (const services of built) services.dispose();
+  });
+
   function build(env: Record<string, string> = {}) {
-    const secrets = new MemorySecrets();
-    const state = new MemoryState();
-    const idp = new OpenIdProvider(server.issuer, server.clientId);
-    const keeper = new TokenKeeper({ store: new SessionStore(secrets, 'dev'), idp });
-    const keys = new FleetKeyStore(secrets, state);
-    const api = new FleetApi(server.apiUrl);
-    const legacy = new LegacyImporter({
-      state,
-      keys,
-      candidates: [],
-      confirm: async () => false,
-      setActiveFleet: async () => {},
-      log: () => {},
-    });
-    const fleets = new FleetContext({
-      mode: 'dev',
-      endpoints: { issuer: server.issuer, api: server.apiUrl, relay: server.defaultRelay, clientId: server.clientId },
-      env,
-      settingFleet: () => undefined,
-      state,
-      keys,
-      legacy,
-      keeper,
-      api,
-    });
-    return { secrets, state, idp, keeper, keys, api, fleets };
+    const endpoints = { issuer: server.issuer, api: server.apiUrl, relay: server.defaultRelay, clientId: server.clientId };
+    const services = testModeServices(endpoints, { env });
+    built.push(services);
+    return services;
   }
 
   async function signIn(t: ReturnType<typeof build>, email = 'alice@acme.test', password = 'alice-pass') {
@@ -70,7 +47,7 @@ describe('extension core against the local fleet server', () => {
     await t.keeper.signedIn(tokens, SCOPES);
   }
 
-  async function run(client: ReturnType<RelayPool['get']>, hostname: string, command: string) {
+  async function run(client: ReturnType<TestModeServices['pool']['get']>, hostname: string, command: string) {
     const session = await RemoteSession.open(client, hostname, { command, cols: 80, rows: 24 });
     const chunks: Buffer[] = [];
     session.onOutput((b) => chunks.push(Buffer.from(b)));
@@ -96,19 +73,18 @@ describe('extension core against the local fleet server', () => {
       'staging is served by its own relay',
     );
 
-    const pool = new RelayPool();
     try {
       const fleet = choices.find((c) => c.fleet.id === 'acme-prod')!.fleet;
       const { credential } = await t.fleets.current({ fleetId: fleet.id });
       const result = await run(
-        pool.get({ address: fleet.relay, fleetId: fleet.id, fleetName: fleet.name, credential }),
+        t.pool.get({ address: fleet.relay, fleetId: fleet.id, fleetName: fleet.name, credential }),
         'web-1',
         'echo hello; exit 7',
       );
       assert.match(result.output, /hello/);
       assert.equal(result.exit.code, 7);
     } finally {
-      pool.reset();
+      t.dispose();
     }
     assert.ok(server.audit('acme-prod').some((e) => e.actor === 'alice@acme.test'));
   });
@@ -151,9 +127,8 @@ describe('extension core against the local fleet server', () => {
   it('an interactive shell: input, resize, Ctrl-C interrupts a long command, and the session resumes output after a dropped stream', async () => {
     const t = build({ CMDOP_API_KEY: seededKey(server, 'acme-prod', 'ci-deploy') });
     const { credential, fleet } = await t.fleets.current();
-    const pool = new RelayPool();
     try {
-      const client = pool.get({ address: fleet.relay, fleetId: fleet.id, fleetName: fleet.name, credential });
+      const client = t.pool.get({ address: fleet.relay, fleetId: fleet.id, fleetName: fleet.name, credential });
       const session = await RemoteSession.open(client, 'db-1', { cols: 100, rows: 30 });
       let text = '';
       session.onOutput((b) => (text += Buffer.from(b).toString('utf8')));
@@ -188,7 +163,7 @@ describe('extension core against the local fleet server', () => {
       assert.equal((text.match(/hi-42/g) ?? []).length, 1, 'output seen once: nothing replayed after resume');
       await session.close();
     } finally {
-      pool.reset();
+      t.dispose();
     }
   });
 });

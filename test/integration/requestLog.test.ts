@@ -54,7 +54,7 @@ describe('request log at trace level over a full session', () => {
     const fetchImpl = loggingFetch(log, secretTap(secrets));
     const idp = new OpenIdProvider(server.issuer, server.clientId, fetchImpl);
     const api = new FleetApi(server.apiUrl, fetchImpl);
-    const pool = new RelayPool(log);
+    const pool = new RelayPool({ log });
 
     // Sign in by device flow, then refresh once.
     const tokens = await runDeviceFlow(
@@ -97,7 +97,7 @@ describe('request log at trace level over a full session', () => {
       const results = await run.done;
       assert.deepEqual(results.map((r) => r.outcome).sort(), ['ok', 'ok']);
     } finally {
-      pool.reset();
+      pool.dispose();
     }
     await idp.revoke(refreshed.refreshToken!);
 

@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFleetServer, type FleetServer } from '../../fleet-server/src/index';
 import { generateTlsMaterial } from '../../fleet-server/src/net/tlsMaterial';
-import { caSettingOf, endpointsFor, readCaFile, readRelayCaFiles } from '../../src/core/credentials/endpoints';
-import { RelayPool } from '../../src/core/relay/relayPool';
+import { caSettingOf, endpointsFor, readCaFile } from '../../src/core/credentials/endpoints';
 import { FleetApi } from '../../src/core/fleet/fleetApi';
 import { runDeviceFlow } from '../../src/core/oauth/deviceFlow';
 import { OpenIdProvider } from '../../src/core/oauth/oidcClient';
@@ -14,6 +13,7 @@ import { runCommand } from '../../src/core/relay/commandRun';
 import { RelayClient } from '../../src/core/relay/relayClient';
 import { tlsFetch } from '../../src/core/network/tls';
 import { signInByDeviceFlow } from './support/deviceSignIn';
+import { testModeServices } from './support/modeServices';
 
 describe('TLS: fleet-server --tls and the extension core', () => {
   let server: FleetServer;
@@ -112,10 +112,9 @@ describe('TLS: fleet-server --tls and the extension core', () => {
     const otherCaFile = generateTlsMaterial('127.0.0.1').caFile;
     const staging = server.relays['acme-staging'];
     const endpoints = endpointsFor('dev', { dev: { caFile: otherCaFile, relayCaFiles: { [staging]: server.tls!.caFile } } });
-    const modeCa = { ca: readCaFile('dev', endpoints), caSetting: setting };
-    const perRelay = readRelayCaFiles('dev', endpoints);
-    const pool = new RelayPool();
-    pool.setTls((address) => perRelay.get(address) ?? modeCa);
+    // The pool of the mode's services as the extension builds them, with these CA settings.
+    const services = testModeServices(endpoints);
+    const pool = services.pool;
     const key = (fleetId: string, name: string) =>
       server.seed.fleets.find((f) => f.id === fleetId)!.api_keys.find((k) => k.name === name)!.secret;
     try {
@@ -134,7 +133,7 @@ describe('TLS: fleet-server --tls and the extension core', () => {
       });
       await assert.rejects(viaModeCa.health(), /not signed by the CA in "cmdop\.endpoints\.dev\.caFile"/);
     } finally {
-      pool.reset();
+      services.dispose();
     }
   });
 

@@ -3,24 +3,28 @@ import { Emitter } from '../emitter';
 import type { RequestLogger } from '../network/requestLog';
 import { RelayClient, type RelayTarget, type RelayTls } from './relayClient';
 
+export interface RelayPoolOptions {
+  /** Receives a line per relay call (see relayLogging.ts). */
+  log?: RequestLogger;
+  /** The mode's CA for a relay address (its own relay CA file, or the mode's); fixed for the pool's lifetime. */
+  tlsFor?: (address: string) => RelayTls | undefined;
+  /** Fires when who we are or which fleet may have changed: every channel is dropped so nothing leaks across fleets. */
+  onCredentialsChange?: (listener: () => void) => { dispose(): void };
+}
+
 /**
- * Reuses one gRPC channel per fleet, relay and credential; reset() drops them all (fleet switch, sign-out,
- * a key added or removed). OAuth clients are keyed by account, not token, so a refreshed token keeps the channel.
+ * Reuses one gRPC channel per fleet, relay and credential, for one mode's services: a change of mode, endpoints
+ * or CA builds a new pool. OAuth clients are keyed by account, not token, so a refreshed token keeps the channel.
  */
 export class RelayPool {
   private readonly clients = new Map<string, RelayClient>();
-  private readonly resets = new Emitter();
+  private readonly drops = new Emitter();
   /** Fired before the channels close, so open sessions can say why they end. */
-  readonly onWillReset = this.resets.event;
+  readonly onWillReset = this.drops.event;
+  private readonly watch: { dispose(): void } | undefined;
 
-  private tlsFor: (address: string) => RelayTls | undefined = () => undefined;
-
-  /** `log` receives a line per relay call (see relayLogging.ts). */
-  constructor(private readonly log?: RequestLogger) {}
-
-  /** The mode's CA per relay address from now on (set with the mode's services, after a reset). */
-  setTls(tlsFor: (address: string) => RelayTls | undefined): void {
-    this.tlsFor = tlsFor;
+  constructor(private readonly options: RelayPoolOptions = {}) {
+    this.watch = options.onCredentialsChange?.(() => this.dropAll());
   }
 
   get(target: RelayTarget): RelayClient {
@@ -32,7 +36,7 @@ export class RelayPool {
     const key = `${target.fleetId}|${target.address}|${who}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new RelayClient({ ...target, tls: target.tls ?? this.tlsFor(target.address) }, this.log);
+      client = new RelayClient({ ...target, tls: target.tls ?? this.options.tlsFor?.(target.address) }, this.options.log);
       this.clients.set(key, client);
     }
     return client;
@@ -42,9 +46,16 @@ export class RelayPool {
     return this.clients.size;
   }
 
-  reset(): void {
+  /** Closes every channel (open sessions are told first) and stops following credential changes. */
+  dispose(): void {
+    this.watch?.dispose();
+    this.dropAll();
+    this.drops.dispose();
+  }
+
+  private dropAll(): void {
     if (this.clients.size === 0) return;
-    this.resets.fire();
+    this.drops.fire();
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }
