@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks (issue 6): builds the .vsix, then measures against the local fleet server and prints a table
+# Benchmarks: builds the .vsix, then measures against the local fleet server and prints a table
 # (also written to test-results/bench.json). Extra arguments go to scripts/bench/run.ts (e.g. --profile).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { FleetServerOptions } from './index';
 
-export const DEFAULT_PORT_BASE = 4400;
+const DEFAULT_PORT_BASE = 4400;
 
 export const USAGE = `Usage: tsx fleet-server/src/main.ts [options]
   --seed <path>              seed file (default fleet-server/seed.json)

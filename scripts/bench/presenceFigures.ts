@@ -1,4 +1,4 @@
-// Issue 13: what live presence costs the REST API with the 10,000-machine fleet expanded and left idle — requests
+// What live presence costs the REST API with the 10,000-machine fleet expanded and left idle — requests
 // per minute by the Machines tree with the view visible, then hidden. The baseline is what the design allows:
 // one fetch of each loaded page per interval while visible (the first page of 50 only: 6 a minute at 10 s), and
 // nothing while hidden.

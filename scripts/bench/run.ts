@@ -1,4 +1,4 @@
-// Issue 6: one run of every benchmark against one local fleet server; prints a table and writes
+// One run of every benchmark against one local fleet server; prints a table and writes
 // test-results/bench.json. `bash scripts/bench.sh` builds the package first. `--profile`: also take CPU
 // profiles of both exec paths (otherwise only when an exec goal is missed).
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 9: one sign-in across windows. Two windows (two pages on one code-server, each with its own extension
+// One sign-in across windows. Two windows (two pages on one code-server, each with its own extension
 // host, sharing SecretStorage) against a fleet server whose access tokens live 310 s, so with the 5-minute
 // refresh margin the session rotates every few seconds.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 13: everyday use — the Get Started walkthrough, the "CMDOP Shell" terminal profile, the Sessions view.
+// Everyday use — the Get Started walkthrough, the "CMDOP Shell" terminal profile, the Sessions view.
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { type Session, useWorkbench, waitFor } from './harness';

@@ -1,4 +1,4 @@
-// Issue 11: one command on many machines — multi-select Run Command…, Run on Fleet… with a glob, the Runs
+// One command on many machines — multi-select Run Command…, Run on Fleet… with a glob, the Runs
 // view (exit codes, failures first, grouped outputs, output documents), Cancel closing every session on the
 // server, and a Guest refused before anything is sent. Against the local fleet server's real PTYs.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 12: runbooks. The example runbook in code-server against the local fleet server: diagnostics with a quick
+// Runbooks. The example runbook in code-server against the local fleet server: diagnostics with a quick
 // fix, hover, the run lens with output and exit code in a terminal, and a Guest fleet's observer-only block.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 9: terminals that ride out faults. A shell on a real agent while the fleet server drops the relay,
+// Terminals that ride out faults. A shell on a real agent while the fleet server drops the relay,
 // revokes the key the shell was opened with, or takes the machine offline. Every byte the terminal showed is
 // read from the extension's transcript (CMDOP_TERMINAL_TRANSCRIPT_DIR): the page keeps only the visible rows.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 10: the extension's terminals are the same to the user whether the relay has this project's
+// The extension's terminals are the same to the user whether the relay has this project's
 // extensions or speaks only upstream CMDOP (fleet server --upstream-only: ConnectTerminal attach for
 // shells, commands typed between exit-code markers). Run Command with its exit code, an interactive
 // shell, Ctrl-C and resize, in both modes.

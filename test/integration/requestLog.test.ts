@@ -1,4 +1,4 @@
-// Issue 13: the trace-level request log of a full session — sign-in by device flow, token refresh, fleets and
+// The trace-level request log of a full session — sign-in by device flow, token refresh, fleets and
 // machines over REST, fleet API keys, a shell, a fan-out and sign-out — has a line for every call, and none of
 // the secrets the session handled: tokens, device and user codes, API keys, passwords.
 import assert from 'node:assert/strict';

@@ -120,14 +120,14 @@ describe('request logging', () => {
       );
       try {
         await client.health();
-        await assert.rejects(client.signal('nope', 2)); // unimplemented on the recorder
+        await assert.rejects(client.resize('nope', 80, 24)); // unimplemented on the recorder
       } finally {
         client.close();
       }
       assert.equal(relay.calls.at(-1)?.authorization, `Bearer ${KEY}`, 'the key still reaches the relay');
       const debug = log.lines.filter((l) => l.level === 'debug').map((l) => l.text);
       assert.match(debug[0], /^gRPC \/terminal\.TerminalStreamingService\/HealthCheck → OK \(\d+ ms\)$/);
-      assert.match(debug[1], /^gRPC \/terminal\.TerminalStreamingService\/SendSignal → UNIMPLEMENTED \(\d+ ms\): /);
+      assert.match(debug[1], /^gRPC \/terminal\.TerminalStreamingService\/SendResize → UNIMPLEMENTED \(\d+ ms\): /);
       assert.match(log.all, /"authorization":"\[redacted\]"/);
       assert.match(log.all, /"workspace_id":"acme"/);
       assert.ok(!log.all.includes(KEY));

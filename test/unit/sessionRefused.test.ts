@@ -11,7 +11,7 @@ import type { DeviceCode, IdentityProvider } from '../../src/core/oauth/oidcClie
 import { SessionStore } from '../../src/core/oauth/sessionStore';
 import { type SessionChange, TokenKeeper } from '../../src/core/oauth/tokenKeeper';
 import type { TokenResponse } from '../../src/core/oauth/tokens';
-import { MemorySecrets, MemoryState } from './support/memory';
+import { MemoryLease, MemorySecrets, MemoryState } from './support/memory';
 
 /** An identity provider that has either kept the session (refreshes work) or forgotten it (invalid_grant). */
 class Provider implements IdentityProvider {
@@ -31,14 +31,13 @@ class Provider implements IdentityProvider {
   async revoke(): Promise<void> {}
 }
 
-const settle = async () => {};
-
 /** Two windows (keepers) sharing one SecretStorage, signed in with a token good for an hour. */
 async function twoWindows() {
   const secrets = new MemorySecrets();
   const idp = new Provider();
-  const a = new TokenKeeper({ store: new SessionStore(secrets, 'dev'), idp, windowId: 'A', settle });
-  const b = new TokenKeeper({ store: new SessionStore(secrets, 'dev'), idp, windowId: 'B', settle });
+  const election = new MemoryLease();
+  const a = new TokenKeeper({ store: new SessionStore(secrets, 'dev'), idp, windowId: 'A', election });
+  const b = new TokenKeeper({ store: new SessionStore(secrets, 'dev'), idp, windowId: 'B', election });
   const changes: SessionChange[] = [];
   a.onDidChange((c) => changes.push(c));
   await a.signedIn(

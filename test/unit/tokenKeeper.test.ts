@@ -4,9 +4,9 @@ import { SessionExpiredError } from '../../src/core/errors';
 import type { DeviceCode, IdentityProvider } from '../../src/core/oauth/oidcClient';
 import { SessionStore } from '../../src/core/oauth/sessionStore';
 import { keepSessionFresh } from '../../src/core/oauth/refreshScheduler';
-import { REFRESH_MARGIN_MS, type SessionChange, TokenKeeper } from '../../src/core/oauth/tokenKeeper';
+import { REFRESH_MARGIN_MS, type RefreshElection, type SessionChange, TokenKeeper } from '../../src/core/oauth/tokenKeeper';
 import type { TokenResponse } from '../../src/core/oauth/tokens';
-import { MemorySecrets } from './support/memory';
+import { MemoryLease, MemorySecrets } from './support/memory';
 
 /** Stand-in IdP for unit tests: counts refreshes and can be told to refuse them. The real IdP is exercised by the protocol and e2e tests. */
 class CountingIdp implements IdentityProvider {
@@ -40,7 +40,7 @@ async function setup(expiresInMs: number) {
   const secrets = new MemorySecrets();
   const store = new SessionStore(secrets, 'dev');
   const idp = new CountingIdp();
-  const keeper = new TokenKeeper({ store, idp, now: () => now });
+  const keeper = new TokenKeeper({ store, idp, now: () => now, election: new MemoryLease() });
   const changes: SessionChange[] = [];
   keeper.onDidChange((c) => changes.push(c));
   await keeper.signedIn(
@@ -116,7 +116,7 @@ describe('token keeper', () => {
   it('refreshes on its own when the token enters the 5-minute window, with no caller asking', async () => {
     const store = new SessionStore(new MemorySecrets(), 'dev');
     const idp = new CountingIdp();
-    const keeper = new TokenKeeper({ store, idp });
+    const keeper = new TokenKeeper({ store, idp, election: new MemoryLease() });
     await keeper.signedIn({ accessToken: 'a0', refreshToken: 'r0', expiresInSeconds: (REFRESH_MARGIN_MS + 100) / 1000 }, []);
     const refreshed = new Promise<SessionChange>((resolve) => keeper.onDidChange((c) => c.reason === 'refreshed' && resolve(c)));
     const fresh = keepSessionFresh(keeper);
@@ -158,9 +158,9 @@ async function twoWindows(options: { storeB?: SessionStore } = {}) {
   let now = 1_000_000;
   const secrets = new MemorySecrets();
   const idp = new RotatingIdp();
-  const settle = () => new Promise<void>((r) => setTimeout(r, 5));
+  const election = new MemoryLease();
   const make = (id: string, store = new SessionStore(secrets, 'dev')) => {
-    const keeper = new TokenKeeper({ store, idp, now: () => now, windowId: id, settle, peerWaitMs: 2000 });
+    const keeper = new TokenKeeper({ store, idp, now: () => now, windowId: id, election, peerWaitMs: 2000 });
     const changes: SessionChange[] = [];
     keeper.onDidChange((c) => changes.push(c));
     return { keeper, changes };
@@ -169,7 +169,7 @@ async function twoWindows(options: { storeB?: SessionStore } = {}) {
   const b = make('B', options.storeB);
   // Each window has looked at storage once (its status bar does at start), while still signed out.
   await Promise.all([a.keeper.peek(), b.keeper.peek()]);
-  return { a, b, idp, secrets, advance: (ms: number) => (now += ms) };
+  return { a, b, idp, secrets, election, advance: (ms: number) => (now += ms) };
 }
 
 const signIn = (keeper: TokenKeeper) =>
@@ -215,7 +215,7 @@ describe('token keeper across windows sharing one SecretStorage', () => {
     assert.equal(fromA?.accessToken, 'access-1');
     assert.equal(fromB?.accessToken, 'access-1');
     assert.ok(w.secrets.values.has('cmdop.oauth.dev'));
-    assert.ok(!w.secrets.values.has('cmdop.oauth.dev.refreshing'), 'the lease is given back');
+    assert.equal(w.election.holder, undefined, 'the lease is given back');
   });
 
   it('a window that slept through a rotation re-reads storage instead of refreshing the old token', async () => {
@@ -233,16 +233,12 @@ describe('token keeper across windows sharing one SecretStorage', () => {
 
   it('a refused refresh reads storage again and continues with what the other window stored', async () => {
     // B's election is broken (say, storage that propagates slowly): it always believes it won.
-    class AlwaysWins extends SessionStore {
-      override async claimRefresh(): Promise<boolean> {
-        return true;
-      }
-    }
+    const alwaysWins: RefreshElection = { claim: async () => true, release: async () => {} };
     const secrets = new MemorySecrets();
     const idp = new RotatingIdp();
     const now = () => 1_000_000 + 3600_000;
-    const a = new TokenKeeper({ store: new SessionStore(secrets, 'dev'), idp, now, windowId: 'A', settle: async () => {} });
-    const b = new TokenKeeper({ store: new AlwaysWins(secrets, 'dev'), idp, now, windowId: 'B', settle: async () => {} });
+    const a = new TokenKeeper({ store: new SessionStore(secrets, 'dev'), idp, now, windowId: 'A', election: new MemoryLease() });
+    const b = new TokenKeeper({ store: new SessionStore(secrets, 'dev'), idp, now, windowId: 'B', election: alwaysWins });
     const bChanges: SessionChange[] = [];
     b.onDidChange((c) => bChanges.push(c));
     const w = { idp };

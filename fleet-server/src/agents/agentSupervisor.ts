@@ -18,7 +18,7 @@ export class MachineOfflineError extends Error {
 }
 
 /** Machines per agent-host process: 1,000 online machines are four processes. */
-export const DEFAULT_MACHINES_PER_HOST = 250;
+const DEFAULT_MACHINES_PER_HOST = 250;
 
 /** Starts and stops machine agents and routes their PTY traffic to sessions. */
 export class AgentSupervisor {

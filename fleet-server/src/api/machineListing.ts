@@ -25,10 +25,10 @@ export interface MachinePage {
   next_cursor?: string | null;
 }
 
-export const MAX_PAGE_SIZE = 200;
+const MAX_PAGE_SIZE = 200;
 const DEFAULT_PAGE_SIZE = 50;
 
-export function machineView(machine: Machine): MachineView {
+function machineView(machine: Machine): MachineView {
   return {
     id: machine.id,
     name: machine.name,

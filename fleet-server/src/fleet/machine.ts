@@ -4,7 +4,7 @@ import type { TerminalSession } from '../sessions/terminalSession';
 import type { SeedMachine } from '../seed/seedTypes';
 import { stableMachineId } from './machineIds';
 
-export const DEFAULT_AGENT_VERSION = '0.1.0-local';
+const DEFAULT_AGENT_VERSION = '0.1.0-local';
 
 /** A machine of a fleet: its identity from the seed and whether an agent is connected. */
 export class Machine {

@@ -8,7 +8,7 @@ import { renderPage, escapeHtml } from './pageLayout';
 import { generateCookieKeys, generateSigningJwks } from './signingKeys';
 
 export const CLIENT_ID = 'cmdop-vscode';
-export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 export interface ProviderSettings {
   directory: FleetDirectory;

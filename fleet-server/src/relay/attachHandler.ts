@@ -16,7 +16,7 @@ const REPLAY_CHUNK_BYTES = 64 * 1024;
 type Call = ServerDuplexStream<AgentMessage, ControlMessage>;
 
 /** How the session ended, in words a client can parse: "... code <n>" or "... signal <n>". */
-export function closeReason(end: SessionEnd): string {
+function closeReason(end: SessionEnd): string {
   const how = end.signal ? `killed by signal ${end.signal}` : `exited with code ${end.exitCode}`;
   return end.reason === 'exited' ? how : `${end.reason}, ${how}`;
 }

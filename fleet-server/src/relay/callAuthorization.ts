@@ -117,7 +117,7 @@ function singleValue(metadata: Metadata, key: string): string | undefined {
 }
 
 /** "ipv4:127.0.0.1:5000", "127.0.0.1:5000" or "[::1]:5000" → the address alone. */
-export function peerIp(peer: string): string {
+function peerIp(peer: string): string {
   const withoutScheme = peer.replace(/^ipv[46]:/, '');
   const bracketed = /^\[([^\]]+)\]/.exec(withoutScheme);
   if (bracketed) return bracketed[1];

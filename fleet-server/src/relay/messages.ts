@@ -78,11 +78,6 @@ export type StreamSessionOutputEvent =
   | { gap: { requested_offset: number; resumed_offset: number } }
   | { exit: { exit_code: number; signal: number; reason: string; total_bytes: number } };
 
-export interface SuccessResponse {
-  success: boolean;
-  error: string;
-}
-
 export function toTimestamp(date: Date | null | undefined): Timestamp | null {
   if (!date) return null;
   const ms = date.getTime();

@@ -72,7 +72,7 @@ export async function findRunningSession(deps: RelayDeps, ctx: CallContext, body
   return session;
 }
 
-export function describeEnd(end: SessionEnd | undefined): string {
+function describeEnd(end: SessionEnd | undefined): string {
   if (!end) return 'closing';
   const how = end.signal ? `signal ${end.signal}` : `exit code ${end.exitCode}`;
   return `${end.reason}, ${how}`;

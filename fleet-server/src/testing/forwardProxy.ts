@@ -19,7 +19,7 @@ export interface RecordingProxy {
   close(): Promise<void>;
 }
 
-export const PROXY_ONLY_DOMAIN = 'cmdop.test';
+const PROXY_ONLY_DOMAIN = 'cmdop.test';
 
 function resolve(host: string): string {
   return host === PROXY_ONLY_DOMAIN || host.endsWith(`.${PROXY_ONLY_DOMAIN}`) ? '127.0.0.1' : host;

@@ -72,10 +72,6 @@ export class FleetContext {
     });
   }
 
-  get mode(): Mode {
-    return this.deps.mode;
-  }
-
   /** Call when settings or the environment may have changed the answer. */
   refresh(): void {
     this.changes.fire('credentials');

@@ -8,8 +8,6 @@ import { type OAuthSession, type TokenResponse, sessionFromTokens } from './toke
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 /** Longer than any refresh request takes; a window that dies holding the lease blocks the others this long at most. */
 const LEASE_MS = 15_000;
-/** Time for concurrent lease claims from other windows to land before reading back who won. */
-const SETTLE_MS = 400;
 /** How long a window that lost the election waits for the winner's new session before refreshing itself. */
 const PEER_WAIT_MS = 10_000;
 const PEER_POLL_MS = 250;
@@ -23,14 +21,12 @@ export interface TokenKeeperOptions {
   refreshMarginMs?: number;
   /** Names this window in the refresh election; random by default. */
   windowId?: string;
-  /** Waits while concurrent lease claims land (tests shorten it). */
-  settle?: () => Promise<void>;
   peerWaitMs?: number;
   /**
-   * Elects the window that refreshes. Default: a lease in SecretStorage. The extension passes a lock file
-   * in a folder all windows share, which is atomic where SecretStorage is not shared live (code-server).
+   * Elects the window that refreshes: the extension passes a lock file in a folder all windows share
+   * (FileLease), which is atomic where SecretStorage has no compare-and-set and is not shared live (code-server).
    */
-  election?: RefreshElection;
+  election: RefreshElection;
 }
 
 export interface RefreshElection {
@@ -206,11 +202,7 @@ export class TokenKeeper {
     let current = await this.adopt(await this.options.store.load());
     if (!current || !this.mustRefresh(current)) return current;
 
-    const { store } = this.options;
-    const election: RefreshElection = this.options.election ?? {
-      claim: (owner, now, leaseMs) => store.claimRefresh(owner, now, leaseMs, this.options.settle ?? (() => sleep(SETTLE_MS))),
-      release: (owner) => store.releaseRefresh(owner),
-    };
+    const { election } = this.options;
     let won = await election.claim(this.windowId, this.now(), LEASE_MS);
     if (won && current.refreshToken && (await election.wasRotated?.(fingerprint(current.refreshToken)))) {
       // Another window refreshed a moment ago and its session has not reached this window yet: wait for it.
@@ -236,7 +228,7 @@ export class TokenKeeper {
     }
   }
 
-  private async refreshWith(current: OAuthSession, election?: RefreshElection): Promise<OAuthSession | undefined> {
+  private async refreshWith(current: OAuthSession, election: RefreshElection): Promise<OAuthSession | undefined> {
     if (!current.refreshToken) return this.expire('the access token expired and there is no refresh token');
     let tokens: TokenResponse;
     try {
@@ -255,7 +247,7 @@ export class TokenKeeper {
       return this.expire('the refresh token was revoked or has expired');
     }
     // Marked before anything else: from this moment the old refresh token must not be sent by any window.
-    await election?.markRotated?.(fingerprint(current.refreshToken)).catch(() => undefined);
+    await election.markRotated?.(fingerprint(current.refreshToken)).catch(() => undefined);
     const next = sessionFromTokens(tokens, this.now(), current);
     await this.options.store.save(next);
     this.retryAt = 0;

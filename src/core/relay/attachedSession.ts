@@ -26,7 +26,7 @@ export function exitFromReason(text: string): SessionExit {
 /**
  * A session followed through upstream CMDOP's ConnectTerminal attach, as the SDK's AttachStream does:
  * RegisterRequest (version "...-attach") for the session id, output as ControlMessage.input, stdin as
- * AgentMessage.output, resize and signals as StatusUpdate reasons, heartbeats. resume() attaches again;
+ * AgentMessage.output, resize as a StatusUpdate reason, heartbeats. resume() attaches again;
  * where the relay numbers its output (TerminalInput.sequence = byte offset, checked on the first attach)
  * the bytes already shown are skipped and lost ones reported, otherwise the replay is shown as sent.
  */
@@ -100,10 +100,6 @@ export class AttachedSession implements RemoteSession {
     // While detached (reconnecting) the call only proves the relay answers; the next attach sends the size.
     if (!this.stream) await this.client.health();
     else this.send({ status: { reason: `resize:${cols}x${rows}` } });
-  }
-
-  async signal(signal: number): Promise<void> {
-    this.send({ status: { reason: `signal:${signal}` } });
   }
 
   async close(reason = 'closed by user'): Promise<void> {

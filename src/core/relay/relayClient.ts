@@ -253,10 +253,6 @@ export class RelayClient {
     await this.unary('SendResize', { session_id: sessionId, cols, rows });
   }
 
-  async signal(sessionId: string, signal: number): Promise<void> {
-    await this.unary('SendSignal', { session_id: sessionId, signal });
-  }
-
   async closeSession(sessionId: string, reason: string): Promise<void> {
     await this.unary('CloseSession', { session_id: sessionId, reason, force: false });
   }

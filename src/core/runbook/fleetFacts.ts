@@ -84,14 +84,6 @@ export class FleetFacts {
     this.now = options.now ?? Date.now;
   }
 
-  /** Forget everything: the fleet, the credential or presence changed. */
-  invalidate(): void {
-    this.fleetsCache = undefined;
-    this.hosts.clear();
-    this.globs.clear();
-    this.seen.clear();
-  }
-
   fleets(): Promise<FleetsAnswer> {
     return this.cached(
       () => this.fleetsCache,

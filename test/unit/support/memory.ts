@@ -1,4 +1,5 @@
 import { Emitter } from '../../../src/core/emitter';
+import type { RefreshElection } from '../../../src/core/oauth/tokenKeeper';
 import type { SecretStore, StateStore } from '../../../src/core/windows/storage';
 
 /**
@@ -34,5 +35,21 @@ export class MemoryState implements StateStore {
   async update(key: string, value: unknown) {
     if (value === undefined) this.values.delete(key);
     else this.values.set(key, value);
+  }
+}
+
+/**
+ * The windows' refresh election in memory, as the extension's lock file (FileLease) decides it: one claimant
+ * holds the lease until it gives it back or the lease lapses. Windows given the same instance share it.
+ */
+export class MemoryLease implements RefreshElection {
+  holder: { owner: string; until: number } | undefined;
+  async claim(owner: string, now: number, leaseMs: number): Promise<boolean> {
+    if (this.holder && this.holder.owner !== owner && this.holder.until > now) return false;
+    this.holder = { owner, until: now + leaseMs };
+    return true;
+  }
+  async release(owner: string): Promise<void> {
+    if (this.holder?.owner === owner) this.holder = undefined;
   }
 }
