@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { notificationText } from './core/display/safeText';
+import { MESSAGE_LIMIT, safeName } from './core/display/safeText';
+import { showWarning } from './vscode/notify';
 import { CommandHistory } from './core/fanOut/commandHistory';
 import { SecretPeers } from './core/windows/secretPeers';
 import type { SecretStore } from './core/windows/storage';
@@ -135,7 +136,12 @@ function buildModeUi(app: WindowParts): ModeUi | undefined {
   }
   const tree = new MachinesTree(s.fleets, s.api);
   const view = createOwnTreeView('cmdop.machines', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true }, app.own);
-  const status = new StatusController(s.fleets, app.bar, app.log, (problem) => (view.message = problem));
+  const status = new StatusController(
+    s.fleets,
+    app.bar,
+    app.log,
+    (problem) => (view.message = problem && safeName(problem, MESSAGE_LIMIT)),
+  );
   const sessions = new SessionsView(s.fleets, s.pool, app.log);
   const sessionsView = createOwnTreeView('cmdop.sessions', { treeDataProvider: sessions }, app.own);
   const parts = vscode.Disposable.from(
@@ -174,11 +180,9 @@ function buildModeUi(app: WindowParts): ModeUi | undefined {
 
 /** `detail` is the bare cause ("the refresh token was revoked…"), so the sentence says "session ended" once. */
 function offerSignInAgain(detail: string | undefined): void {
-  void vscode.window
-    .showWarningMessage(notificationText(`CMDOP: Your session ended (${detail ?? 'the refresh failed'}). Sign in again?`), 'Sign In')
-    .then((c) => {
-      if (c === 'Sign In') void vscode.commands.executeCommand('cmdop.signIn');
-    });
+  void showWarning(`CMDOP: Your session ended (${detail ?? 'the refresh failed'}). Sign in again?`, 'Sign In').then((c) => {
+    if (c === 'Sign In') void vscode.commands.executeCommand('cmdop.signIn');
+  });
 }
 
 function machineDeps(app: WindowParts, s: ModeServices): MachineCommandDeps {
@@ -291,7 +295,7 @@ function startSecretPeers(context: vscode.ExtensionContext, log: vscode.LogOutpu
   } catch (err) {
     const message = (err as Error).message;
     log.warn(message);
-    void vscode.window.showWarningMessage(message);
+    void showWarning(message);
     return undefined;
   }
   const peers = new SecretPeers(context.secrets, folder, (line) => log.warn(line));

@@ -1,6 +1,7 @@
 // Reads what one mode's services need from VS Code (settings, secret storage, the shared folder of this
 // profile's windows) and hands it to the pure builder in core; adds the VS Code authentication provider.
 import * as vscode from 'vscode';
+import { showInformation } from './vscode/notify';
 import { endpointsFor, type Mode, parseMode } from './core/credentials/endpoints';
 import { buildModeServices, type ModeServices as CoreModeServices } from './core/modeServices';
 import { mkdirSync } from 'node:fs';
@@ -31,7 +32,7 @@ export function createModeServices(context: vscode.ExtensionContext, log: vscode
     proxy: readProxySettings,
     confirmLegacyImport: async (file) => {
       const names = file.workspaces.map((w) => w.name).join(', ');
-      const answer = await vscode.window.showInformationMessage(
+      const answer = await showInformation(
         `CMDOP found fleet API keys in the retired plaintext file ${file.path} (${names}). Import them into VS Code's secret storage? You are asked only once; the file is left untouched.`,
         { modal: true },
         'Import',

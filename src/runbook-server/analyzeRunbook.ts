@@ -168,21 +168,3 @@ export async function analyzeRunbook(runbook: Runbook, facts: FactsAsker): Promi
   }
   return result;
 }
-
-/** "web-1, db-1" or "web-1, web-2, web-3 +7 more": short enough for a code lens. */
-export function targetsLabel(hostnames: string[]): string {
-  const shown = hostnames.slice(0, 3).join(', ');
-  return hostnames.length > 3 ? `${shown} +${hostnames.length - 3} more` : shown;
-}
-
-export function machineHover(machine: MachineFact, fleet: FleetFact): string {
-  const presence = machine.online ? '🟢 online' : `⚪ offline (last seen ${lastSeenLabel(machine.lastSeen)})`;
-  const lines = [
-    `**${machine.hostname}**${machine.name && machine.name !== machine.hostname ? ` (${machine.name})` : ''} — ${presence}`,
-    '',
-    `OS: ${machine.os || 'unknown'}  `,
-    `Last seen: ${machine.online ? 'now' : machine.lastSeen ? `${machine.lastSeen} (${lastSeenLabel(machine.lastSeen)})` : 'never'}  `,
-    `Fleet: ${fleet.name} (\`${fleet.id}\`), your role: ${fleet.role}${fleet.role === 'Guest' ? ' (observer-only)' : ''}`,
-  ];
-  return lines.join('\n');
-}

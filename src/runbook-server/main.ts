@@ -39,7 +39,9 @@ import {
   type SearchParams,
   isGlob,
 } from '../core/runbook/protocol';
-import { type Analysis, type FactsAsker, type Severity, analyzeRunbook, machineHover, targetsLabel } from './analyzeRunbook';
+import { type Analysis, type FactsAsker, type Severity, analyzeRunbook } from './analyzeRunbook';
+import { safeName } from '../core/display/safeText';
+import { diagnosticText, fleetHover, globHover, machineHover, replaceTitle, runLensTitle } from './runbookText';
 import { type Runbook, type Token, parseRunbook } from './parseRunbook';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -88,7 +90,7 @@ export function serveRunbooks(connection: Connection): void {
       severity: SEVERITY[f.severity],
       source: SOURCE,
       code: f.code,
-      message: f.message,
+      message: diagnosticText(f.message),
       data: f.suggestion ? { suggestion: f.suggestion } : undefined,
     }));
     await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
@@ -145,7 +147,7 @@ export function serveRunbooks(connection: Connection): void {
         const args: RunBlockArgs = { fleetId: fleet.id, hostnames: plan.hostnames, command: plan.block.body };
         lenses.push({
           range,
-          command: { title: `▶ Run on ${targetsLabel(plan.hostnames)}`, command: RUN_BLOCK_COMMAND, arguments: [args] },
+          command: { title: runLensTitle(plan.hostnames), command: RUN_BLOCK_COMMAND, arguments: [args] },
         });
       }
       const onArgs: RunBlockOnArgs = { fleetId: fleet.id, command: plan.block.body };
@@ -160,7 +162,7 @@ export function serveRunbooks(connection: Connection): void {
       .map((d) => {
         const suggestion = (d.data as { suggestion: string }).suggestion;
         return {
-          title: `Replace with "${suggestion}"`,
+          title: replaceTitle(suggestion),
           kind: CodeActionKind.QuickFix,
           diagnostics: [d],
           isPreferred: true,
@@ -180,19 +182,10 @@ export function serveRunbooks(connection: Connection): void {
     if (!analysis || !fleet) return null;
     const range = { start: { line: token.line, character: token.start }, end: { line: token.line, character: token.end } };
     const markdown = (value: string): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range });
-    if (token === runbook.fleet)
-      return markdown(`**${fleet.name}** (\`${fleet.id}\`) — your role: ${fleet.role}${fleet.role === 'Guest' ? ' (observer-only)' : ''}`);
+    if (token === runbook.fleet) return markdown(fleetHover(fleet));
     if (isGlob(token.text)) {
       const match = analysis.globs[token.text];
-      if (!match) return null;
-      const online = match.machines.filter((m) => m.online).length;
-      const names = match.machines
-        .slice(0, 10)
-        .map((m) => `${m.online ? '🟢' : '⚪'} ${m.hostname}`)
-        .join('  \n');
-      return markdown(
-        `**${token.text}** matches ${match.machines.length}${match.truncated ? '+' : ''} machines (${online} online) in ${fleet.name}\n\n${names}`,
-      );
+      return match ? markdown(globHover(token.text, match, fleet)) : null;
     }
     const machine = analysis.machines[token.text];
     return machine ? markdown(machineHover(machine, fleet)) : null;
@@ -215,7 +208,7 @@ export function serveRunbooks(connection: Connection): void {
       return fleets.fleets.map((f) => ({
         label: f.id,
         kind: CompletionItemKind.Module,
-        detail: `${f.name} · ${f.role}`,
+        detail: safeName(`${f.name} · ${f.role}`),
         textEdit: { range: replace, newText: f.id },
       }));
     }
@@ -230,7 +223,7 @@ export function serveRunbooks(connection: Connection): void {
     const items: CompletionItem[] = machines.map((m, i) => ({
       label: m.hostname,
       kind: CompletionItemKind.Value,
-      detail: `${m.online ? 'online' : 'offline'} · ${m.os || 'unknown OS'}`,
+      detail: safeName(`${m.online ? 'online' : 'offline'} · ${m.os || 'unknown OS'}`),
       sortText: String(i).padStart(4, '0'),
       textEdit: { range: replace, newText: m.hostname },
     }));

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showWarning } from './notify';
 import { runDeviceFlow } from '../core/oauth/deviceFlow';
 import { type IdentityProvider, SCOPES } from '../core/oauth/oidcClient';
 import type { TokenKeeper } from '../core/oauth/tokenKeeper';
@@ -38,8 +39,7 @@ export class CmdopAuthenticationProvider implements vscode.AuthenticationProvide
 
   async removeSession(): Promise<void> {
     const { revoked } = await this.keeper.signOut();
-    if (!revoked)
-      void vscode.window.showWarningMessage('CMDOP: Signed out here, but the identity provider could not be reached to revoke the token.');
+    if (!revoked) void showWarning('CMDOP: Signed out here, but the identity provider could not be reached to revoke the token.');
   }
 
   dispose(): void {

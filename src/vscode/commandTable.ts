@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { notificationText } from '../core/display/safeText';
+import { showError } from './notify';
 import { type CommandId, COMMANDS_RETURNING_ERRORS, commandFailure } from '../core/commands/commandPolicy';
 
 export type CommandHandler = (...args: any[]) => unknown;
@@ -16,7 +16,7 @@ export function registerCommandTable(table: CommandTable, log: vscode.LogOutputC
         const failure = commandFailure(id, err);
         if (failure.kind === 'report') {
           log.error(failure.logLine);
-          void vscode.window.showErrorMessage(notificationText(failure.message));
+          void showError(failure.message);
         }
         if (COMMANDS_RETURNING_ERRORS.has(id)) throw err;
         return undefined;

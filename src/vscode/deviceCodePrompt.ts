@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showInformation } from './notify';
 import type { DeviceCode } from '../core/oauth/oidcClient';
 
 /**
@@ -14,17 +15,15 @@ export async function withDeviceCodePrompt<T>(wait: (show: (code: DeviceCode) =>
       const show = (code: DeviceCode) => {
         const url = code.verificationUriComplete ?? code.verificationUri;
         progress.report({ message: `enter code ${code.userCode} at ${code.verificationUri} — waiting for approval…` });
-        void vscode.window
-          .showInformationMessage(
-            `CMDOP sign-in code: ${code.userCode}`,
-            { detail: `Open ${code.verificationUri} and enter the code.` },
-            'Copy code & open browser',
-          )
-          .then(async (choice) => {
-            if (choice !== 'Copy code & open browser') return;
-            await vscode.env.clipboard.writeText(code.userCode);
-            await vscode.env.openExternal(vscode.Uri.parse(url));
-          });
+        void showInformation(
+          `CMDOP sign-in code: ${code.userCode}`,
+          { detail: `Open ${code.verificationUri} and enter the code.` },
+          'Copy code & open browser',
+        ).then(async (choice) => {
+          if (choice !== 'Copy code & open browser') return;
+          await vscode.env.clipboard.writeText(code.userCode);
+          await vscode.env.openExternal(vscode.Uri.parse(url));
+        });
       };
       return wait(show, abort.signal);
     },

@@ -1,5 +1,7 @@
 import { mustConfirmRun } from '../core/commands/runConfirmation';
 import * as vscode from 'vscode';
+import { showWarning } from './notify';
+import { notificationName } from '../core/display/safeText';
 import { CmdopError } from '../core/errors';
 import type { FleetApi, FleetInfo, Machine } from '../core/fleet/fleetApi';
 import type { FleetContext } from '../core/fleet/fleetContext';
@@ -111,11 +113,11 @@ export async function launchFanOut(
   ) {
     const machineNote = `\nMachines: ${targets.run
       .slice(0, 10)
-      .map(String)
+      .map(notificationName)
       .join(', ')}${targets.run.length > 10 ? ` and ${targets.run.length - 10} more` : ''}.`;
     const skippedNote = targets.skipped.length ? `\n${targets.skipped.length} more will be skipped (offline or unknown).` : '';
-    const answer = await vscode.window.showWarningMessage(
-      `Run \`${command}\` on ${targets.run.length} machines in ${fleet.name}?`,
+    const answer = await showWarning(
+      `Run \`${command}\` on ${targets.run.length} machines in ${notificationName(fleet.name)}?`,
       {
         modal: true,
         detail: `${concurrencyNote(settings.concurrency)}; each stops after ${timeoutMs ? `${timeoutMs / 1000} s` : 'no limit'}.${widening(settings.concurrency)}${machineNote}${skippedNote}`,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { labelText, safeName } from '../core/display/safeText';
+import { labelLines, labelText, MESSAGE_LIMIT, safeName } from '../core/display/safeText';
 import type { FleetApi, FleetInfo, Machine } from '../core/fleet/fleetApi';
 import type { FleetContext } from '../core/fleet/fleetContext';
 import { canUseSessions, lastSeenLabel, machineDescription } from '../core/fleet/machines';
@@ -101,14 +101,15 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
         return item;
       }
       case 'message': {
-        const item = new vscode.TreeItem(node.text);
+        const item = new vscode.TreeItem(labelText(node.text, MESSAGE_LIMIT));
         item.iconPath = node.icon ? new vscode.ThemeIcon(node.icon) : undefined;
         return item;
       }
       case 'error': {
-        const item = new vscode.TreeItem(node.text);
+        // The text carries the server's error message.
+        const item = new vscode.TreeItem(labelText(node.text, MESSAGE_LIMIT));
         item.description = 'Retry';
-        item.tooltip = `${node.text}\nClick to load again.`;
+        item.tooltip = labelLines(`${node.text}\nClick to load again.`);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.contextValue = 'error';
         item.command = { command: 'cmdop.refreshMachines', title: 'Retry' };

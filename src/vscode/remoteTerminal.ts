@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { notificationText } from '../core/display/safeText';
+import { showError, showWarning } from './notify';
 import type { RelayClient } from '../core/relay/relayClient';
 import type { RelayPool } from '../core/relay/relayPool';
 import { RemoteSession } from '../core/relay/remoteSession';
@@ -71,11 +71,11 @@ export class RemoteTerminal implements vscode.Pseudoterminal {
 
   private show(notice: TerminalNotice): void {
     if (notice.level === 'error') {
-      void vscode.window.showErrorMessage(notificationText(notice.message));
+      void showError(notice.message);
       return;
     }
     const buttons = notice.reconnect ? ['Reconnect'] : [];
-    void vscode.window.showWarningMessage(notificationText(notice.message), ...buttons).then((choice) => {
+    void showWarning(notice.message, ...buttons).then((choice) => {
       if (choice === 'Reconnect') this.connection.reconnect();
     });
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { groupOutputs } from '../core/fanOut/grouping';
 import type { RunHistory } from '../core/fanOut/runHistory';
+import { MESSAGE_LIMIT, safeName } from '../core/display/safeText';
 
 export const RUN_OUTPUT_SCHEME = 'cmdop-run';
 
@@ -20,7 +21,7 @@ export class RunOutputDocuments implements vscode.TextDocumentContentProvider {
     const name = file.replace(/\.log$/, '');
     if (name === 'majority') return groupOutputs(run.fanOut.results).majority?.output ?? '';
     const result = run.fanOut.results.find((r) => r.hostname === name);
-    if (!result) return `${name} has no result in this run yet.\n`;
-    return result.output || (result.detail ? `(no output: ${result.detail})\n` : '(no output)\n');
+    if (!result) return `${safeName(name)} has no result in this run yet.\n`;
+    return result.output || (result.detail ? `(no output: ${safeName(result.detail, MESSAGE_LIMIT)})\n` : '(no output)\n');
   }
 }

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { formatMs, type MachineResult } from '../core/fanOut/fanOut';
+import type { MachineResult } from '../core/fanOut/fanOut';
 import { groupOutputs, type OutputGroup } from '../core/fanOut/grouping';
 import type { FanOutRunInfo, RunHistory } from '../core/fanOut/runHistory';
-import { countsLabel, failuresFirst, isFailure } from '../core/fanOut/runReport';
+import { failuresFirst, isFailure } from '../core/fanOut/runReport';
+import { groupRowText, machineRowText, type RowText, runRowText } from '../core/fanOut/runRows';
 
 export type RunNode =
   | { kind: 'run'; run: FanOutRunInfo }
@@ -82,17 +83,10 @@ export class RunsView implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
 
 function runItem(run: FanOutRunInfo, newest: boolean): vscode.TreeItem {
   const c = run.fanOut.counts();
-  const item = new vscode.TreeItem(
-    run.comparesFile ? `Compare ${run.command}` : run.command,
-    newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
-  );
+  const text = runRowText(run, c);
+  const item = textItem(text, newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   // The id changes when the run ends, so VS Code re-reads its expansion state and children.
   item.id = `run:${run.id}:${run.fanOut.isDone ? 'done' : 'running'}`;
-  const time = run.startedAt.toLocaleTimeString();
-  // Counts first: a narrow side bar cuts the end of the description.
-  const fromChat = run.origin === 'chat';
-  item.description = `${countsLabel(c)} · ${run.fleetName} · ${time}${fromChat ? ' · from chat' : ''}`;
-  item.tooltip = `\`${run.command}\` on ${c.total} machines in ${run.fleetName}, started ${run.startedAt.toLocaleString()}${fromChat ? ' by the chat agent (you confirmed it)' : ''}\n${countsLabel(c)}${run.fanOut.isDone ? '' : ' (running)'}`;
   const failed = c.failed + c.error + c.timeout > 0;
   item.iconPath = !run.fanOut.isDone
     ? new vscode.ThemeIcon('loading~spin')
@@ -106,12 +100,8 @@ function runItem(run: FanOutRunInfo, newest: boolean): vscode.TreeItem {
 }
 
 function groupItem(run: FanOutRunInfo, group: OutputGroup): vscode.TreeItem {
-  const same = run.comparesFile ? `have the same ${run.command.split('/').pop()}` : 'printed the same';
-  const item = new vscode.TreeItem(`${group.hostnames.length} machines ${same}`, vscode.TreeItemCollapsibleState.Collapsed);
+  const item = textItem(groupRowText(run, group), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `run:${run.id}:group:${group.hostnames.length}`;
-  const first = group.output.trim().split('\n')[0] ?? '';
-  item.description = first ? (first.length > 60 ? `${first.slice(0, 59)}…` : first) : '(no output)';
-  item.tooltip = `${group.hostnames.join(', ')}\n\n${group.output.slice(0, 2000)}`;
   item.iconPath = new vscode.ThemeIcon('layers');
   item.contextValue = 'fanOutGroup';
   item.command = { command: 'cmdop.runs.openOutput', title: 'Open Output', arguments: [{ kind: 'group', run, group }] };
@@ -119,9 +109,8 @@ function groupItem(run: FanOutRunInfo, group: OutputGroup): vscode.TreeItem {
 }
 
 function machineItem(run: FanOutRunInfo, r: MachineResult, outlier: boolean): vscode.TreeItem {
-  const item = new vscode.TreeItem(r.hostname);
+  const item = textItem(machineRowText(r));
   item.id = `run:${run.id}:machine:${r.hostname}`;
-  item.description = describeResult(r);
   const icons: Record<MachineResult['outcome'], [string, string | undefined]> = {
     ok: ['pass', 'testing.iconPassed'],
     failed: ['error', 'testing.iconFailed'],
@@ -132,8 +121,6 @@ function machineItem(run: FanOutRunInfo, r: MachineResult, outlier: boolean): vs
   };
   const [icon, color] = icons[r.outcome];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-  item.tooltip = `${r.hostname}: ${describeResult(r)}${r.detail ? `\n${r.detail}` : ''}${r.truncated ? '\nOutput cut at the per-machine limit.' : ''}`;
-  item.accessibilityInformation = { label: `${r.hostname}, ${describeResult(r)}` };
   const hasOutput = r.outcome !== 'skipped';
   item.contextValue = hasOutput ? (outlier ? 'fanOutMachine.outlier' : 'fanOutMachine') : 'fanOutMachine.skipped';
   if (hasOutput)
@@ -141,19 +128,11 @@ function machineItem(run: FanOutRunInfo, r: MachineResult, outlier: boolean): vs
   return item;
 }
 
-export function describeResult(r: MachineResult): string {
-  const took = formatMs(r.durationMs);
-  switch (r.outcome) {
-    case 'ok':
-    case 'failed':
-      return `exit ${r.exitCode}${r.signal ? ` (signal ${r.signal})` : ''} · ${took}`;
-    case 'timeout':
-      return `timed out · ${took}`;
-    case 'cancelled':
-      return r.durationMs > 0 ? `cancelled · ${took}` : 'cancelled';
-    case 'error':
-      return `not run: ${r.detail ?? 'error'}`;
-    case 'skipped':
-      return `skipped: ${r.detail ?? 'offline'}`;
-  }
+/** A tree item from row text that core already made safe. */
+function textItem(text: RowText, state?: vscode.TreeItemCollapsibleState): vscode.TreeItem {
+  const item = new vscode.TreeItem(text.label, state);
+  item.description = text.description;
+  item.tooltip = text.tooltip;
+  item.accessibilityInformation = { label: text.accessibility };
+  return item;
 }

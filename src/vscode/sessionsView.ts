@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { showInformation, showWarning } from './notify';
 import type { FleetInfo } from '../core/fleet/fleetApi';
 import { sessionArgument } from '../core/commands/commandArguments';
 import { CmdopError, NotSignedInError } from '../core/errors';
 import type { FleetContext } from '../core/fleet/fleetContext';
-import { type LiveSession, sessionDescription, sessionsKey, toLiveSessions } from '../core/fleet/liveSessions';
+import { labelLines, labelText, MESSAGE_LIMIT, notificationName } from '../core/display/safeText';
+import { type LiveSession, sessionRowText, sessionsKey, toLiveSessions } from '../core/fleet/liveSessions';
 import { canUseSessions } from '../core/fleet/machines';
 import { PresencePoller } from '../core/fleet/presence';
 import type { RelayPool } from '../core/relay/relayPool';
@@ -59,25 +61,19 @@ export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscod
 
   getTreeItem(node: SessionNode): vscode.TreeItem {
     if (node.kind === 'message') {
-      const item = new vscode.TreeItem(node.text);
+      const item = new vscode.TreeItem(labelText(node.text, MESSAGE_LIMIT));
+      item.tooltip = labelLines(node.text);
       item.iconPath = new vscode.ThemeIcon(node.icon);
       return item;
     }
     const { session: s, fleet } = node;
-    const item = new vscode.TreeItem(s.name);
-    item.id = `session:${fleet.id}:${s.id}`;
-    item.description = sessionDescription(s);
-    item.iconPath = new vscode.ThemeIcon(s.shellRunning ? 'terminal' : 'debug-disconnect', new vscode.ThemeColor(fleetColor(fleet.id)));
     const guest = !canUseSessions(fleet.role);
-    item.tooltip = [
-      `${s.name} (${s.hostname}) in ${fleet.name}`,
-      `Session ${s.id}`,
-      s.shared ? 'Shared: everyone who attaches sees the same shell and types into it.' : 'Private session.',
-      s.openedBy ? `Opened by ${s.openedBy}` : 'The relay does not say who opened it.',
-      guest
-        ? 'You are a Guest here: you can attach read-only.'
-        : 'Attach joins it in a terminal; closing that terminal leaves the session running.',
-    ].join('\n');
+    const text = sessionRowText(s, fleet.name, guest);
+    const item = new vscode.TreeItem(text.label);
+    item.id = `session:${fleet.id}:${s.id}`;
+    item.description = text.description;
+    item.iconPath = new vscode.ThemeIcon(s.shellRunning ? 'terminal' : 'debug-disconnect', new vscode.ThemeColor(fleetColor(fleet.id)));
+    item.tooltip = text.tooltip;
     item.contextValue = guest ? 'session.readOnly' : 'session';
     item.command = undefined;
     return item;
@@ -113,10 +109,11 @@ export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscod
     const target = await this.sessionFor(argument, 'Close a session');
     if (!target) return;
     const { fleet, session } = target;
-    if (!canUseSessions(fleet.role)) throw new Error(`You are a Guest in fleet "${fleet.name}": guests cannot close sessions.`);
+    if (!canUseSessions(fleet.role))
+      throw new Error(`You are a Guest in fleet "${notificationName(fleet.name)}": guests cannot close sessions.`);
     const others = session.attached ? ` ${session.attached} terminal(s) attached to it will be disconnected.` : '';
-    const answer = await vscode.window.showWarningMessage(
-      `End the ${session.shared ? 'shared ' : ''}session on ${session.name}?${others}`,
+    const answer = await showWarning(
+      `End the ${session.shared ? 'shared ' : ''}session on ${notificationName(session.name)}?${others}`,
       { modal: true, detail: 'Its shell and everything running in it are ended. A new one starts on the next attach.' },
       'End Session',
     );
@@ -148,11 +145,14 @@ export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscod
   private async pick(title: string): Promise<Extract<SessionNode, { kind: 'session' }> | undefined> {
     const sessions = (await this.load()).filter((n): n is Extract<SessionNode, { kind: 'session' }> => n.kind === 'session');
     if (sessions.length === 0) {
-      void vscode.window.showInformationMessage('CMDOP: The active fleet has no live sessions.');
+      void showInformation('CMDOP: The active fleet has no live sessions.');
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(
-      sessions.map((n) => ({ label: n.session.name, description: sessionDescription(n.session), node: n })),
+      sessions.map((n) => {
+        const { label, description } = sessionRowText(n.session, n.fleet.name, !canUseSessions(n.fleet.role));
+        return { label, description, node: n };
+      }),
       { title: `CMDOP: ${title}` },
     );
     return picked?.node;

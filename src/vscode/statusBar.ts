@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { sourceLabel } from '../core/credentials/credential';
 import type { ActiveContext } from '../core/fleet/fleetContext';
+import { activeStatus, problemTooltip } from '../core/fleet/statusText';
 
 /** `$(cloud) <fleet> · <source>` when a credential resolves; `CMDOP: Sign in` otherwise. */
 export class FleetStatusBar implements vscode.Disposable {
@@ -13,15 +13,10 @@ export class FleetStatusBar implements vscode.Disposable {
   }
 
   show(active: ActiveContext): void {
-    const { fleet, credential, identity, expiresAt } = active;
-    this.item.text = `$(cloud) ${fleet.name} · ${sourceLabel(credential.source)}`;
-    const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown(`**CMDOP** — ${escape(identity)}\n\n`);
-    tip.appendMarkdown(`Fleet: **${escape(fleet.name)}** (${escape(fleet.id)})\n\n`);
-    tip.appendMarkdown(`Role: ${fleet.role}${fleet.role === 'Guest' ? ' (observer-only)' : ''}\n\n`);
-    tip.appendMarkdown(`Credential: ${sourceLabel(credential.source)}\n\n`);
-    tip.appendMarkdown(`Expires: ${expiresAt ? new Date(expiresAt).toLocaleString() : 'never'}\n\n`);
-    tip.appendMarkdown('Click to switch fleet.');
+    const status = activeStatus(active);
+    this.item.text = status.text;
+    // Not trusted and no HTML: only the neutralised Markdown composed in core, with our own theme icons.
+    const tip = new vscode.MarkdownString(status.tooltipMarkdown, true);
     this.item.tooltip = tip;
     this.item.command = 'cmdop.switchFleet';
     this.item.backgroundColor = undefined;
@@ -36,7 +31,7 @@ export class FleetStatusBar implements vscode.Disposable {
 
   showProblem(message: string): void {
     this.item.text = '$(warning) CMDOP';
-    this.item.tooltip = message;
+    this.item.tooltip = problemTooltip(message);
     this.item.command = 'cmdop.showLog';
     this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
   }
@@ -45,5 +40,3 @@ export class FleetStatusBar implements vscode.Disposable {
     this.item.dispose();
   }
 }
-
-const escape = (text: string) => text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');

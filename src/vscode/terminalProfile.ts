@@ -1,3 +1,4 @@
+import { terminalText } from '../core/display/safeText';
 import { NOT_CONFIGURED_MESSAGE } from '../core/errors';
 import * as vscode from 'vscode';
 import { type MachineCommandDeps, pickMachine, remoteTerminalOptions } from './commands/machines';
@@ -16,7 +17,7 @@ class NoticeTerminal implements vscode.Pseudoterminal {
   open(): void {
     // No text: the picker was dismissed, so the terminal goes away at once, without a word.
     if (this.text === undefined) this.closes.fire();
-    else this.writes.fire(`\x1b[31m${this.text}\x1b[0m\r\n\x1b[2mPress any key to close.\x1b[0m`);
+    else this.writes.fire(`\x1b[31m${terminalText(this.text)}\x1b[0m\r\n\x1b[2mPress any key to close.\x1b[0m`);
   }
 
   handleInput(): void {

@@ -128,16 +128,17 @@ describe('runbook language server over LSP', () => {
       textDocument: { uri },
       position: { line: 5, character: 8 },
     });
-    assert.match(hover.contents.value, /\*\*web-1\*\*.*online/);
+    // Names are Markdown-escaped (`web\-1`), so a hostname can never be a link or markup.
+    assert.match(hover.contents.value, /\*\*web\\-1\*\*.*online/);
     assert.match(hover.contents.value, /OS: linux/);
     assert.match(hover.contents.value, /your role: Owner/);
     const offline = await lsp.request<{ contents: { value: string } }>('textDocument/hover', {
       textDocument: { uri },
       position: { line: 12, character: 8 },
     });
-    assert.match(offline.contents.value, /batch-1.*offline/);
+    assert.match(offline.contents.value, /batch\\-1.*offline/);
     assert.match(offline.contents.value, /OS: freebsd/);
-    assert.match(offline.contents.value, /Last seen: 2026-01-01/);
+    assert.match(offline.contents.value, /Last seen: 2026\\-01\\-01/);
   });
 
   it('code lenses: ▶ Run on the resolved targets with the block as typed, and Run on…', async () => {

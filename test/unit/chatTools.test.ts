@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { codeBlock, dataLine, dataText } from '../../src/core/chatTools/dataText';
+import { codeBlock } from '../../src/core/chatTools/codeBlock';
+import { safeLines, wholeName } from '../../src/core/display/safeText';
 import { type ChatRunRequest, FleetTools, type FleetToolsDeps } from '../../src/core/chatTools/fleetTools';
 import { closestNames, resolveMachines } from '../../src/core/chatTools/machineNames';
 import { runConfirmation } from '../../src/core/chatTools/resultText';
@@ -136,8 +137,8 @@ describe('output trimming to a token budget', () => {
 
 describe('text from the server', () => {
   test('control and bidirectional characters are removed; line breaks are kept in output, not in names', () => {
-    assert.equal(dataText('ok\u202e txt.exe\u0007\r\nnext\u0000'), 'ok txt.exe\nnext');
-    assert.equal(dataLine('web-1\n\tevil\u2066'), 'web-1 evil');
+    assert.equal(safeLines('ok\u202e txt.exe\u0007\r\nnext\u0000\x1b[2J'), 'ok txt.exe\nnext');
+    assert.equal(wholeName('web-1\nevil\u2066 ' + 'h'.repeat(300)), 'web-1 evil ' + 'h'.repeat(300));
     assert.equal(codeBlock('a ``` b'), '````\na ``` b\n````');
   });
 });

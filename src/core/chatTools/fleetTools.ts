@@ -5,7 +5,7 @@ import type { ActiveContext, FleetChoice } from '../fleet/fleetContext';
 import { canUseSessions } from '../fleet/machines';
 import { hostMatcher, isGlob } from '../fanOut/hostGlob';
 import { compareHostnames } from '../fanOut/grouping';
-import { dataLine } from './dataText';
+import { wholeName } from '../display/safeText';
 import { resolveMachines } from './machineNames';
 import { type ConfirmationText, machineListText, runConfirmation, runResultText } from './resultText';
 import { checkListMachinesInput, checkRunCommandInput, type RunCommandInput } from './toolInput';
@@ -93,7 +93,7 @@ export class FleetTools {
     const known = this.deps.lastKnown();
     const knownFleet = known && (!input.fleet || sameFleet(known.fleet, input.fleet)) ? known.fleet : undefined;
     // A Guest is refused by invoke before anything is sent: asking to confirm first would only confuse.
-    if (knownFleet && !canUseSessions(knownFleet.role)) return { invocationMessage: `Checking your role in ${dataLine(knownFleet.name)}` };
+    if (knownFleet && !canUseSessions(knownFleet.role)) return { invocationMessage: `Checking your role in ${wholeName(knownFleet.name)}` };
     const fleetName = knownFleet?.name ?? input.fleet ?? 'the active fleet';
     const timeout = input.timeoutSeconds ?? this.deps.timeoutSeconds();
     return {
@@ -109,7 +109,7 @@ export class FleetTools {
     return this.answering(async () => {
       const { fleet, context } = await this.fleetFor(input.fleet);
       if (!canUseSessions(fleet.role)) {
-        return `Nothing was run: the user is a Guest in fleet "${dataLine(fleet.name)}", and guests are observer-only (they can list machines but not run commands). Tell the user to ask a fleet admin for the Member role, or to use another fleet.`;
+        return `Nothing was run: the user is a Guest in fleet "${wholeName(fleet.name)}", and guests are observer-only (they can list machines but not run commands). Tell the user to ask a fleet admin for the Member role, or to use another fleet.`;
       }
       const machines = await this.deps.machines(context);
       const resolution = resolveMachines(machines, input.machines);
@@ -125,7 +125,7 @@ export class FleetTools {
         signal,
       });
       if (!run)
-        return `Nothing was run: the user declined to run the command on ${resolution.matched.length} machines in ${dataLine(fleet.name)}.`;
+        return `Nothing was run: the user declined to run the command on ${resolution.matched.length} machines in ${wholeName(fleet.name)}.`;
       const summary = { command: input.command, fleetName: fleet.name, runId: run.id, results: run.results, counts: run.counts };
       const outputs = new Set(run.results.filter((r) => r.output.trim()).map((r) => r.output)).size;
       return fitToBudget((allowance) => runResultText(summary, allowance), outputs, budget.tokens ?? DEFAULT_TOKEN_BUDGET, budget.count);
@@ -154,7 +154,7 @@ export class FleetTools {
     } catch (err) {
       if (err instanceof NotSignedInError)
         return 'The user is not signed in to CMDOP. Ask them to run "CMDOP: Sign In" (or "CMDOP: Add Fleet API Key") and try again.';
-      if (err instanceof CmdopError) return `CMDOP could not do it: ${dataLine(err.message)}`;
+      if (err instanceof CmdopError) return `CMDOP could not do it: ${wholeName(err.message)}`;
       throw err;
     }
   }
@@ -163,9 +163,9 @@ export class FleetTools {
 /** A fleet the model named that the user's credentials do not reach. */
 class UnusableFleetError extends CmdopError {
   constructor(wanted: string, choices: FleetChoice[]) {
-    const names = choices.map((c) => `"${dataLine(c.fleet.name)}" (id ${dataLine(c.fleet.id)}, ${c.fleet.role})`).join(', ');
+    const names = choices.map((c) => `"${wholeName(c.fleet.name)}" (id ${wholeName(c.fleet.id)}, ${c.fleet.role})`).join(', ');
     super(
-      `the user cannot use a fleet "${dataLine(wanted)}": ${names ? `the fleets they can use are ${names}` : 'no fleet is reachable with their sign-in or keys'}. Pick one of those, or leave "fleet" out for the active fleet.`,
+      `the user cannot use a fleet "${wholeName(wanted)}": ${names ? `the fleets they can use are ${names}` : 'no fleet is reachable with their sign-in or keys'}. Pick one of those, or leave "fleet" out for the active fleet.`,
     );
   }
 }
@@ -178,9 +178,9 @@ function sameFleet(fleet: FleetInfo, wanted: string): boolean {
 function unmatchedSentence(unmatched: { pattern: string; closest: string[] }[], fleet: FleetInfo): string {
   const parts = unmatched.map(
     (u) =>
-      `${isGlob(u.pattern) ? `no machine matches "${u.pattern}"` : `there is no machine "${u.pattern}"`}${u.closest.length ? ` (closest: ${u.closest.map(dataLine).join(', ')})` : ''}`,
+      `${isGlob(u.pattern) ? `no machine matches "${u.pattern}"` : `there is no machine "${u.pattern}"`}${u.closest.length ? ` (closest: ${u.closest.map(wholeName).join(', ')})` : ''}`,
   );
-  return `in fleet "${dataLine(fleet.name)}" ${parts.join('; ')}. Check the names with cmdop_listMachines, then ask again.`;
+  return `in fleet "${wholeName(fleet.name)}" ${parts.join('; ')}. Check the names with cmdop_listMachines, then ask again.`;
 }
 
 /** fitToBudget for a list: the allowance is a number of lines, estimated from the average line length. */

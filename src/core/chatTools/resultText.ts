@@ -4,7 +4,8 @@ import { countsLabel } from '../fanOut/runReport';
 import type { FanOutCounts } from '../fanOut/fanOut';
 import type { Machine } from '../fleet/fleetApi';
 import { lastSeenLabel } from '../fleet/machines';
-import { codeBlock, dataLine, dataText, markdownEscaped } from './dataText';
+import { markdownText, safeLines, wholeName } from '../display/safeText';
+import { codeBlock } from './codeBlock';
 import { stateChangeWarning } from './stateChange';
 import { isGlob } from '../fanOut/hostGlob';
 import type { RunCommandInput } from './toolInput';
@@ -24,14 +25,16 @@ export interface ConfirmationText {
 export function runConfirmation(input: RunCommandInput, fleetName: string, timeoutSeconds: number): ConfirmationText {
   const exact = input.machines.filter((m) => !isGlob(m));
   const globs = input.machines.filter(isGlob);
-  const fleet = dataLine(fleetName);
+  const fleet = wholeName(fleetName);
   const counted = exact.length ? `${exact.length} machine${exact.length === 1 ? '' : 's'}` : '';
-  const matching = globs.length ? `machines matching ${globs.join(', ')}` : '';
+  const matching = globs.length ? `machines matching ${globs.map(wholeName).join(', ')}` : '';
   const title = `Run on ${[counted, matching].filter(Boolean).join(' and ')} in ${fleet}?`;
   const lines: string[] = [];
-  if (exact.length) lines.push(`**Machines:** ${exact.map(markdownEscaped).join(', ')}`);
+  if (exact.length) lines.push(`**Machines:** ${exact.map((m) => markdownText(m, Number.POSITIVE_INFINITY)).join(', ')}`);
   if (globs.length)
-    lines.push(`**Hostname patterns:** ${globs.map(markdownEscaped).join(', ')} (matched when you continue; offline machines are skipped)`);
+    lines.push(
+      `**Hostname patterns:** ${globs.map((g) => markdownText(g, Number.POSITIVE_INFINITY)).join(', ')} (matched when you continue; offline machines are skipped)`,
+    );
   lines.push('', '**Command:**', '', codeBlock(input.command, 'sh'), '');
   const warning = stateChangeWarning(input.command);
   if (warning) lines.push(`**${warning}**`, '');
@@ -58,16 +61,16 @@ export function machineListText(
   const online = machines.filter((m) => m.is_online).length;
   const what = [filter.hostname ? `matching ${filter.hostname}` : '', filter.onlineOnly ? 'online' : ''].filter(Boolean).join(', ');
   const head = [
-    `Fleet "${dataLine(fleet.name)}" (id ${dataLine(fleet.id)}); the user's role there: ${fleet.role}${fleet.identity ? ` (as ${dataLine(fleet.identity)})` : ''}.`,
+    `Fleet "${wholeName(fleet.name)}" (id ${wholeName(fleet.id)}); the user's role there: ${fleet.role}${fleet.identity ? ` (as ${wholeName(fleet.identity)})` : ''}.`,
     fleet.role === 'Guest' ? 'Guests are observer-only: the user can list machines but cannot run commands on them.' : '',
     `${machines.length} machine${machines.length === 1 ? '' : 's'}${what ? ` (${what})` : ''}, ${online} online:`,
   ]
     .filter(Boolean)
     .join('\n');
   const lines = machines.map((m) => {
-    const seen = m.last_seen ? `last seen ${dataLine(m.last_seen)} (${lastSeenLabel(m.last_seen, now)})` : 'never seen';
-    const name = m.name && m.name !== m.hostname ? ` "${dataLine(m.name)}"` : '';
-    return `- ${dataLine(m.hostname)}${name}: ${m.is_online ? 'online' : 'offline'}, OS ${dataLine(m.os) || 'unknown'}, ${seen}`;
+    const seen = m.last_seen ? `last seen ${wholeName(m.last_seen)} (${lastSeenLabel(m.last_seen, now)})` : 'never seen';
+    const name = m.name && m.name !== m.hostname ? ` "${wholeName(m.name)}"` : '';
+    return `- ${wholeName(m.hostname)}${name}: ${m.is_online ? 'online' : 'offline'}, OS ${wholeName(m.os) || 'unknown'}, ${seen}`;
   });
   return { head, lines };
 }
@@ -88,21 +91,21 @@ export interface RunSummaryText {
 export function runResultText(run: RunSummaryText, allowance: number): string {
   const ran = run.results.filter((r) => r.outcome !== 'skipped' && r.outcome !== 'cancelled');
   const out: string[] = [
-    `Ran \`${dataLine(run.command)}\` on ${ran.length} machine${ran.length === 1 ? '' : 's'} in ${dataLine(run.fleetName)} (run #${run.runId} in the CMDOP Runs view): ${countsLabel(run.counts)}.`,
+    `Ran \`${wholeName(run.command)}\` on ${ran.length} machine${ran.length === 1 ? '' : 's'} in ${wholeName(run.fleetName)} (run #${run.runId} in the CMDOP Runs view): ${countsLabel(run.counts)}.`,
   ];
   const byName = (outcome: MachineResult['outcome']) =>
     run.results.filter((r) => r.outcome === outcome).sort((a, b) => compareHostnames(a.hostname, b.hostname));
   const skipped = byName('skipped');
   if (skipped.length)
-    out.push(`Skipped, not run: ${skipped.map((r) => `${dataLine(r.hostname)} (${dataLine(r.detail ?? 'offline')})`).join(', ')}.`);
+    out.push(`Skipped, not run: ${skipped.map((r) => `${wholeName(r.hostname)} (${wholeName(r.detail ?? 'offline')})`).join(', ')}.`);
   const cancelled = byName('cancelled');
   if (cancelled.length)
-    out.push(`Cancelled: ${cancelled.map((r) => `${dataLine(r.hostname)} (${dataLine(r.detail ?? 'cancelled')})`).join(', ')}.`);
+    out.push(`Cancelled: ${cancelled.map((r) => `${wholeName(r.hostname)} (${wholeName(r.detail ?? 'cancelled')})`).join(', ')}.`);
   const byHost = new Map(run.results.map((r) => [r.hostname, r]));
   for (const group of groupOutputs([...run.results]).groups) {
     const members = group.hostnames.map((h) => byHost.get(h)!);
-    const who = members.map((r) => `${dataLine(r.hostname)} (${outcomePhrase(r)})`).join(', ');
-    const text = dataText(group.output).trimEnd();
+    const who = members.map((r) => `${wholeName(r.hostname)} (${outcomePhrase(r)})`).join(', ');
+    const text = safeLines(group.output).trimEnd();
     const shared = members.length > 1 ? ' — same output' : '';
     out.push('', `${who}${shared}:`);
     if (!text) out.push('(no output)');
@@ -125,8 +128,8 @@ export function outcomePhrase(r: MachineResult): string {
     case 'cancelled':
       return 'cancelled';
     case 'error':
-      return `not run: ${dataLine(r.detail ?? 'error')}`;
+      return `not run: ${wholeName(r.detail ?? 'error')}`;
     case 'skipped':
-      return `skipped: ${dataLine(r.detail ?? 'offline')}`;
+      return `skipped: ${wholeName(r.detail ?? 'offline')}`;
   }
 }

@@ -89,3 +89,46 @@ export function markdownText(text: unknown, limit = NAME_LIMIT): string {
 export function terminalText(text: unknown, limit = MESSAGE_LIMIT): string {
   return plainLine(text, limit);
 }
+
+/**
+ * A multi-line plain tooltip (tree items, status bar): each line as {@link labelText}, cut at `limit`, and at most
+ * `maxLines` lines, so a server text can neither draw a codicon nor fill the screen.
+ */
+export function labelLines(text: unknown, limit = MESSAGE_LIMIT, maxLines = 40): string {
+  const lines = String(text ?? '').split(/\r\n|[\n\r\u2028\u2029]/);
+  const kept = lines.slice(0, maxLines).map((line) => labelText(line, limit));
+  return (lines.length > maxLines ? [...kept, ELLIPSIS] : kept).join('\n');
+}
+
+/** A quick pick or status bar label: our own codicon first, then the name with its `$(…)` broken. */
+export function iconLabel(icon: string, text: unknown, limit = NAME_LIMIT): string {
+  return `$(${icon}) ${labelText(text, limit)}`;
+}
+
+/**
+ * Text kept on several lines (command output for a language model, a fenced block in a chat confirmation): line
+ * breaks and tabs stay, escape sequences, other controls and bidi controls go; nothing is cut (budgets do that).
+ */
+export function safeLines(text: unknown): string {
+  return String(text ?? '')
+    .replace(ESCAPE_SEQUENCE, '')
+    .replace(/\r\n?|[\u2028\u2029]/g, '\n')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '')
+    .replace(BIDI, '');
+}
+
+/** A name for a language model: one line like {@link safeName} but whole, so the model can repeat it exactly. */
+export function wholeName(text: unknown): string {
+  return plainLine(text, Number.POSITIVE_INFINITY).trim();
+}
+
+/** A modal confirmation shows the whole command it asks about; only a page-long one is cut (visibly). */
+export const MODAL_LIMIT = 2000;
+
+/** The multi-line `detail` of a notification or modal: each line as {@link notificationText}. */
+export function notificationDetail(text: unknown, limit = MESSAGE_LIMIT): string {
+  return String(text ?? '')
+    .split(/\r\n|[\n\r\u2028\u2029]/)
+    .map((line) => notificationText(line, limit))
+    .join('\n');
+}

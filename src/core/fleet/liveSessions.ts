@@ -1,3 +1,5 @@
+import { labelLines, labelText, MESSAGE_LIMIT, safeName } from '../display/safeText';
+
 /** A session item as ListSessions returns it (proto field names; the extension fields may be absent). */
 export interface SessionInfoItem {
   session_id: string;
@@ -72,4 +74,24 @@ export function sessionDescription(s: LiveSession, now = Date.now()): string {
 /** What a row shows, to tell whether a poll changed anything. */
 export function sessionsKey(sessions: readonly LiveSession[]): string {
   return JSON.stringify(sessions.map((s) => [s.id, s.name, s.shared, s.shellRunning, s.attached, s.openedBy, s.since]));
+}
+
+/** What a Sessions view row (and the session picker) shows; server names made safe for a tree item here, once. */
+export interface SessionRowText {
+  label: string;
+  description: string;
+  tooltip: string;
+}
+
+export function sessionRowText(s: LiveSession, fleetName: string, guest: boolean, now = Date.now()): SessionRowText {
+  const tooltip = [
+    `${safeName(s.name)} (${safeName(s.hostname)}) in ${safeName(fleetName)}`,
+    `Session ${safeName(s.id)}`,
+    s.shared ? 'Shared: everyone who attaches sees the same shell and types into it.' : 'Private session.',
+    s.openedBy ? `Opened by ${safeName(s.openedBy)}` : 'The relay does not say who opened it.',
+    guest
+      ? 'You are a Guest here: you can attach read-only.'
+      : 'Attach joins it in a terminal; closing that terminal leaves the session running.',
+  ].join('\n');
+  return { label: labelText(s.name), description: labelText(sessionDescription(s, now), MESSAGE_LIMIT), tooltip: labelLines(tooltip) };
 }

@@ -1,3 +1,4 @@
+import { terminalText } from '../display/safeText';
 import { Emitter } from '../emitter';
 import { CredentialRefusedError } from '../errors';
 import { commandOutcome } from './commandRun';
@@ -5,8 +6,15 @@ import { ReconnectBackoff } from './reconnectPolicy';
 import { RelayCallError, Status } from './relayErrors';
 import type { RemoteSession, SessionExit } from './remoteSession';
 
-const dim = (text: string) => `\x1b[2m${text}\x1b[0m`;
-const red = (text: string) => `\x1b[31m${text}\x1b[0m`;
+/**
+ * Every status line this terminal writes goes through one of these, the one place its text is made safe: it
+ * carries hostnames, fleet names and relay error texts, and none of their escape sequences, controls or bidi
+ * overrides may reach the terminal (only the shell's own output does, unchanged).
+ */
+const styled = (sgr: string) => (text: string) => `\x1b[${sgr}m${terminalText(text)}\x1b[0m`;
+const dim = styled('2');
+const red = styled('31');
+const yellow = styled('33');
 const CTRL_C = '\x03';
 /** Exit reasons the fleet server gives when the machine itself went away. */
 const MACHINE_GONE = /machine stopped|agent lost|offline/i;
@@ -155,7 +163,7 @@ export class TerminalConnection {
         this.writes.fire(this.decoder.decode(bytes, { stream: true }));
       }),
       session.onGap((lost) =>
-        this.writes.fire(`\r\n\x1b[33m[${lost} bytes of output were dropped by the relay while disconnected]\x1b[0m\r\n`),
+        this.writes.fire(`\r\n${yellow(`[${lost} bytes of output were dropped by the relay while disconnected]`)}\r\n`),
       ),
       session.onExit((exit) => this.finished(exit)),
       session.onDisconnect((err) => this.disconnected(err)),
@@ -174,7 +182,7 @@ export class TerminalConnection {
       if (this.clock.now() - this.lastReadOnlyNotice > 1000) {
         this.lastReadOnlyNotice = this.clock.now();
         this.writes.fire(
-          `\r\n\x1b[33m[Read-only: you are a Guest in fleet ${this.options.fleetName}, so your input is not sent.]\x1b[0m\r\n`,
+          `\r\n${yellow(`[Read-only: you are a Guest in fleet ${this.options.fleetName}, so your input is not sent.]`)}\r\n`,
         );
       }
       return;
@@ -246,7 +254,7 @@ export class TerminalConnection {
       // The shell is gone with the machine; a new one can be opened when it is back.
       this.wentAway(
         'machine',
-        tail + `\r\n\x1b[33m[${this.hostname} went offline]\x1b[0m ` + dim('Press R to open a new shell when it is back, Q to close.'),
+        tail + `\r\n${yellow(`[${this.hostname} went offline]`)} ` + dim('Press R to open a new shell when it is back, Q to close.'),
       );
       this.notices.fire({ level: 'warning', message: `CMDOP: ${this.hostname} went offline.`, reconnect: true });
       return;
@@ -365,7 +373,7 @@ export class TerminalConnection {
     }
     this.wentAway(
       'relay',
-      `\r\n\x1b[33m[The shell on ${this.hostname} ended with the relay, which restarted.]\x1b[0m ` +
+      `\r\n${yellow(`[The shell on ${this.hostname} ended with the relay, which restarted.]`)} ` +
         dim(`Press R to open a new shell on ${this.hostname}, Q to close.`),
     );
   }

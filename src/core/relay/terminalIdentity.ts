@@ -1,3 +1,4 @@
+import { labelText } from '../display/safeText';
 /**
  * How a CMDOP terminal is named and coloured: `CMDOP: <host> (<fleet>)`, in a colour that stays the same for
  * a fleet across windows and restarts, so terminals of production and staging are told apart at a glance.
@@ -24,5 +25,6 @@ export function fleetColor(fleetId: string): string {
 }
 
 export function terminalName(machine: { name?: string; hostname: string }, fleetName: string, prefix = 'CMDOP'): string {
-  return `${prefix}: ${machine.name || machine.hostname} (${fleetName})`;
+  // A terminal tab renders `$(icon)` in its name like a label does.
+  return `${prefix}: ${labelText(machine.name || machine.hostname)} (${labelText(fleetName)})`;
 }

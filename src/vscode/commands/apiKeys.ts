@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { showError, showInformation, showWarning } from '../notify';
+import { storedKeyPickText } from '../../core/display/pickItems';
 import { notificationName, notificationText } from '../../core/display/safeText';
 import { looksLikeApiKey } from '../../core/credentials/credential';
 import { CredentialRefusedError } from '../../core/errors';
@@ -21,12 +23,12 @@ export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Pro
     learned = await context.learnKey({ kind: 'apiKey', source: 'explicit', secret: key });
   } catch (err) {
     const reason = err instanceof CredentialRefusedError ? err.reason : (err as Error).message;
-    void vscode.window.showErrorMessage(`CMDOP: The API key you entered was refused: ${notificationText(reason)}. Nothing was stored.`);
+    void showError(`CMDOP: The API key you entered was refused: ${notificationText(reason)}. Nothing was stored.`);
     return;
   }
   const existing = keys.list().find((k) => k.fleetId === learned.fleet.id);
   if (existing) {
-    const replace = await vscode.window.showWarningMessage(
+    const replace = await showWarning(
       `Fleet "${learned.fleet.name}" already has a stored key ("${existing.keyName}"). Replace it with "${learned.keyName}"?`,
       { modal: true },
       'Replace',
@@ -45,11 +47,11 @@ export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Pro
   );
   await context.setActiveFleet(learned.fleet.id);
   const expiry = learned.expiresAt ? `It expires ${new Date(learned.expiresAt).toLocaleDateString()}.` : '';
-  void vscode.window.showInformationMessage(
+  void showInformation(
     `CMDOP: Stored key "${notificationName(learned.keyName)}" for fleet "${notificationName(learned.fleet.name)}". ${expiry}`.trim(),
   );
   if (!learned.expiresAt) {
-    void vscode.window.showWarningMessage(
+    void showWarning(
       `CMDOP: Key "${notificationName(learned.keyName)}" never expires. Consider issuing one with an expiry in the fleet settings and rotating to it.`,
     );
   }
@@ -58,7 +60,7 @@ export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Pro
 export async function removeApiKey(context: FleetContext, keys: FleetKeyStore): Promise<void> {
   const stored = keys.list();
   if (stored.length === 0) {
-    void vscode.window.showInformationMessage('CMDOP: No fleet API keys are stored.');
+    void showInformation('CMDOP: No fleet API keys are stored.');
     return;
   }
   const describe = async (fleetId: string): Promise<string> => {
@@ -74,13 +76,11 @@ export async function removeApiKey(context: FleetContext, keys: FleetKeyStore): 
     }
   };
   const picked = await vscode.window.showQuickPick(
-    Promise.all(
-      stored.map(async (k) => ({ label: k.fleetName, description: k.keyName, detail: await describe(k.fleetId), fleetId: k.fleetId })),
-    ),
+    Promise.all(stored.map(async (k) => ({ ...storedKeyPickText(k.fleetName, k.keyName, await describe(k.fleetId)), fleetId: k.fleetId }))),
     { title: 'CMDOP: Remove Fleet API Key', placeHolder: "Which fleet's key should be removed from this machine?" },
   );
   if (!picked) return;
-  const sure = await vscode.window.showWarningMessage(
+  const sure = await showWarning(
     `Remove the stored key "${picked.description}" of fleet "${picked.label}"? It stays valid on the server; revoke it in the cabinet if it leaked.`,
     { modal: true },
     'Remove',

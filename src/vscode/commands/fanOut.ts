@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CommandHistory } from '../../core/fanOut/commandHistory';
 import { fleetArgument, machineArgument, type OwnRows, type RunRequest, runFromOwnUi } from '../../core/commands/commandArguments';
+import { fleetPickText } from '../../core/display/pickItems';
 import { CmdopError } from '../../core/errors';
 import type { FleetInfo } from '../../core/fleet/fleetApi';
 import type { MachineResult } from '../../core/fanOut/fanOut';
@@ -105,11 +106,7 @@ async function pickFleet(deps: FanOutCommandDeps): Promise<FleetInfo | undefined
   if (choices.length === 0) throw new CmdopError('No fleets: sign in or add a fleet API key first.');
   const active = deps.fleets.activeFleetId();
   const picked = await vscode.window.showQuickPick(
-    choices.map((c) => ({
-      label: c.fleet.name,
-      description: `${c.fleet.role}${c.fleet.id === active ? ' · active' : ''}`,
-      fleet: c.fleet,
-    })),
+    choices.map((c) => ({ ...fleetPickText(c.fleet, c.fleet.id === active), fleet: c.fleet })),
     { title: 'Run on Fleet: which fleet?', placeHolder: 'Pick a fleet' },
   );
   return picked?.fleet;

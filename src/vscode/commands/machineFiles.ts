@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import { showInformation } from '../notify';
+import { errorPickText, fileHitPickText } from '../../core/display/pickItems';
+import { labelText, MESSAGE_LIMIT } from '../../core/display/safeText';
 import { CmdopError } from '../../core/errors';
 import { FanOut } from '../../core/fanOut/fanOut';
 import { hostMatcher } from '../../core/fanOut/hostGlob';
@@ -41,7 +44,7 @@ async function askPath(deps: MachineFilesDeps, machine: Machine, title: string, 
   const { files } = await deps.provider.filesOn(machine.fleet.id, machine.hostname);
   const home = await files.home();
   const typed = await vscode.window.showInputBox({
-    title: `${title} (${machine.hostname})`,
+    title: `${title} (${labelText(machine.hostname)})`,
     prompt: `A path on ${machine.hostname}: absolute, or from its home with ~/`,
     value: `${home}${suffix}`,
     ignoreFocusOut: true,
@@ -93,9 +96,7 @@ type HitItem = vscode.QuickPickItem & { hit: SearchHit };
 
 function hitItems(hits: SearchHit[]): HitItem[] {
   return hits.map((hit) => ({
-    label: hit.line ? `${baseName(hit.path)}:${hit.line}` : baseName(hit.path),
-    description: parentOf(hit.path),
-    detail: hit.preview || undefined,
+    ...fileHitPickText(hit.line ? `${baseName(hit.path)}:${hit.line}` : baseName(hit.path), parentOf(hit.path), hit.preview),
     hit,
   }));
 }
@@ -119,13 +120,13 @@ export async function findInMachineFolder(deps: MachineFilesDeps, arg: unknown):
   if (!root) return;
   const { hostname, path } = locationOfUri(root);
   const pattern = await vscode.window.showInputBox({
-    title: `Find in ${hostname}:${path}`,
+    title: `Find in ${labelText(hostname)}:${labelText(path, MESSAGE_LIMIT)}`,
     prompt: 'Regular expression to find in the files (case-insensitive)',
     ignoreFocusOut: true,
   });
   if (!pattern) return;
   const glob = await vscode.window.showInputBox({
-    title: `Find "${pattern}" in ${hostname}:${path}`,
+    title: `Find "${pattern}" in ${labelText(hostname)}:${labelText(path, MESSAGE_LIMIT)}`,
     prompt: 'Only in files whose name matches (glob, e.g. *.conf); empty for every file',
     ignoreFocusOut: true,
   });
@@ -134,11 +135,11 @@ export async function findInMachineFolder(deps: MachineFilesDeps, arg: unknown):
   const result = await files.search({ path, contentPattern: pattern, filenamePattern: glob.trim() });
   const hits = searchHits(result);
   if (hits.length === 0) {
-    void vscode.window.showInformationMessage(`No match for "${pattern}" in ${hostname}:${path}.`);
+    void showInformation(`No match for "${pattern}" in ${hostname}:${path}.`);
     return;
   }
   const picked = await vscode.window.showQuickPick(hitItems(hits), {
-    title: `${hits.length}${result.truncated ? '+' : ''} matches for "${pattern}" in ${hostname}:${path}`,
+    title: `${hits.length}${result.truncated ? '+' : ''} matches for "${pattern}" in ${labelText(hostname)}:${labelText(path, MESSAGE_LIMIT)}`,
     matchOnDescription: true,
     matchOnDetail: true,
   });
@@ -152,7 +153,7 @@ export async function goToMachineFile(deps: MachineFilesDeps, arg: unknown): Pro
   const { hostname, path } = locationOfUri(root);
   const { files } = await deps.provider.filesOn(root.authority, hostname);
   const pick = vscode.window.createQuickPick<HitItem>();
-  pick.title = `Go to File on ${hostname}:${path}`;
+  pick.title = `Go to File on ${labelText(hostname)}:${labelText(path, MESSAGE_LIMIT)}`;
   pick.placeholder = 'Type part of a file name (or a glob such as *.conf)';
   pick.matchOnDescription = true;
   let timer: NodeJS.Timeout | undefined;
@@ -169,7 +170,7 @@ export async function goToMachineFile(deps: MachineFilesDeps, arg: unknown): Pro
         .then(
           (result) => mine === asked && (pick.items = hitItems(searchHits(result).filter((h) => h.line === undefined))),
           (err: Error) =>
-            mine === asked && (pick.items = [{ label: `$(error) ${err.message}`, hit: { path: '', preview: '' }, alwaysShow: true }]),
+            mine === asked && (pick.items = [{ ...errorPickText(err.message), hit: { path: '', preview: '' }, alwaysShow: true }]),
         )
         .finally(() => mine === asked && (pick.busy = false));
     }, 200);
@@ -225,7 +226,7 @@ export async function compareFileAcrossMachines(deps: MachineFilesDeps, arg: unk
   const wanted = Array.isArray(request.hostnames)
     ? request.hostnames.map(String).join(',')
     : await vscode.window.showInputBox({
-        title: `Compare ${path} across machines in ${fleet.name}`,
+        title: `Compare ${path} across machines in ${labelText(fleet.name)}`,
         prompt: 'Hostname pattern (glob, e.g. web-* or web-1, db-1). Empty for every online machine.',
         ignoreFocusOut: true,
       });
@@ -268,7 +269,7 @@ export async function compareFileAcrossMachines(deps: MachineFilesDeps, arg: unk
     },
   );
   const comparison = compareResults(results);
-  void vscode.window.showInformationMessage(`CMDOP: ${comparisonSummary(path, comparison)}.`);
+  void showInformation(`CMDOP: ${comparisonSummary(path, comparison)}.`);
   const reference = comparison.grouping.majority ? 'majority' : comparison.grouping.groups[0]?.hostnames[0];
   if (comparison.outlier && reference) {
     const label = comparison.grouping.majority ? 'majority' : reference;

@@ -3,7 +3,9 @@ import { acceptedCommand, type CommandHistory } from '../../core/fanOut/commandH
 import { CmdopError } from '../../core/errors';
 import type { FleetApi, Machine } from '../../core/fleet/fleetApi';
 import type { FleetContext } from '../../core/fleet/fleetContext';
-import { machineDescription, pickerOrder } from '../../core/fleet/machines';
+import { machinePickText } from '../../core/display/pickItems';
+import { labelText } from '../../core/display/safeText';
+import { pickerOrder } from '../../core/fleet/machines';
 import type { RelayPool } from '../../core/relay/relayPool';
 import type { StateStore } from '../../core/windows/storage';
 import type { OwnRows } from '../../core/commands/commandArguments';
@@ -121,14 +123,9 @@ export async function pickMachine(deps: MachineCommandDeps, purpose = 'Run on a 
   const { fleet, credential } = await deps.fleets.current();
   const recent = deps.state.get<string[]>(RECENT_KEY) ?? [];
   const toItems = (machines: Machine[]): MachinePick[] =>
-    pickerOrder(machines, recent).map((m) => ({
-      label: `$(${m.is_online ? 'vm-running' : 'vm-outline'}) ${m.name || m.hostname}`,
-      description: machineDescription(m) + (recent.includes(m.hostname) ? ' · recently used' : ''),
-      detail: m.hostname,
-      machine: m,
-    }));
+    pickerOrder(machines, recent).map((m) => ({ ...machinePickText(m, recent.includes(m.hostname)), machine: m }));
   const pick = vscode.window.createQuickPick<MachinePick>();
-  pick.title = `${purpose} in ${fleet.name}`;
+  pick.title = `${purpose} in ${labelText(fleet.name)}`;
   pick.placeholder = 'Filter machines by name';
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;

@@ -1,6 +1,7 @@
 import { type OwnRows, runArgument, runFromOwnUi } from '../../core/commands/commandArguments';
 import { heldRun } from '../../core/commands/heldRun';
 import * as vscode from 'vscode';
+import { showInformation } from '../notify';
 import { CmdopError } from '../../core/errors';
 import { groupOutputs } from '../../core/fanOut/grouping';
 import type { FanOutRunInfo } from '../../core/fanOut/runHistory';
@@ -61,7 +62,7 @@ export async function rerun(deps: RunsCommandDeps, row: unknown, which: 'all' | 
   const run = runOf(deps, row);
   const hostnames = run.fanOut.results.filter((r) => which === 'all' || isFailure(r) || r.outcome === 'cancelled').map((r) => r.hostname);
   if (hostnames.length === 0) {
-    void vscode.window.showInformationMessage(`Nothing to rerun: no machine failed in "${run.command}".`);
+    void showInformation(`Nothing to rerun: no machine failed in "${run.command}".`);
     return;
   }
   await launchFanOut(deps, await fleetById(deps.fleets, run.fleetId), hostnames, run.command, {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showInformation } from '../notify';
 import { SCOPES } from '../../core/oauth/oidcClient';
 import type { TokenKeeper } from '../../core/oauth/tokenKeeper';
 import { AUTH_PROVIDER_ID } from '../authProvider';
@@ -14,5 +15,5 @@ export async function signIn(keeper: TokenKeeper): Promise<void> {
 
 export async function signOut(removeSession: () => Promise<void>): Promise<void> {
   await removeSession();
-  void vscode.window.showInformationMessage('CMDOP: Signed out.');
+  void showInformation('CMDOP: Signed out.');
 }

@@ -1,29 +1,22 @@
 import * as vscode from 'vscode';
+import { showInformation, showWarning } from '../notify';
 import { sourceLabel } from '../../core/credentials/credential';
 import { fleetArgument } from '../../core/commands/commandArguments';
+import { fleetPickText } from '../../core/display/pickItems';
 import type { FleetContext } from '../../core/fleet/fleetContext';
 import { fleetById } from '../relayAccess';
 
 export async function switchFleet(context: FleetContext, env: Readonly<Record<string, string | undefined>>): Promise<void> {
   const choices = await context.choices();
   if (choices.length === 0) {
-    const action = await vscode.window.showInformationMessage(
-      'CMDOP: No fleets yet. Sign in or add a fleet API key.',
-      'Sign In',
-      'Add Fleet API Key',
-    );
+    const action = await showInformation('CMDOP: No fleets yet. Sign in or add a fleet API key.', 'Sign In', 'Add Fleet API Key');
     if (action === 'Sign In') await vscode.commands.executeCommand('cmdop.signIn');
     if (action === 'Add Fleet API Key') await vscode.commands.executeCommand('cmdop.addApiKey');
     return;
   }
   const active = context.activeFleetId();
   const picked = await vscode.window.showQuickPick(
-    choices.map((c) => ({
-      label: `${c.fleet.id === active ? '$(check) ' : ''}${c.fleet.name}`,
-      description: c.sources.map(sourceLabel).join(', '),
-      detail: `${c.fleet.role}${c.fleet.role === 'Guest' ? ' (observer-only)' : ''} · relay ${c.fleet.relay}`,
-      fleetId: c.fleet.id,
-    })),
+    choices.map((c) => ({ ...fleetPickText(c.fleet, c.fleet.id === active, c.sources.map(sourceLabel)), fleetId: c.fleet.id })),
     { title: 'CMDOP: Switch Fleet', placeHolder: 'Pick the fleet to work in' },
   );
   if (!picked) return;
@@ -49,8 +42,6 @@ export async function setActiveFleet(
 async function activate(context: FleetContext, env: Readonly<Record<string, string | undefined>>, fleetId: string): Promise<void> {
   await context.setActiveFleet(fleetId);
   if (env.CMDOP_API_KEY?.trim()) {
-    void vscode.window.showWarningMessage(
-      "CMDOP: CMDOP_API_KEY is set in this window's environment and takes precedence over the fleet you picked.",
-    );
+    void showWarning("CMDOP: CMDOP_API_KEY is set in this window's environment and takes precedence over the fleet you picked.");
   }
 }

@@ -1,6 +1,8 @@
 import { type RunRequest, runFromOwnUi } from '../../core/commands/commandArguments';
 import * as vscode from 'vscode';
-import { notificationText } from '../../core/display/safeText';
+import { showError, showWarning } from '../notify';
+import { machineFactPickText } from '../../core/display/pickItems';
+import { notificationName } from '../../core/display/safeText';
 import type { FleetFacts } from '../../core/runbook/fleetFacts';
 import type { MachineFact, RunBlockArgs, RunBlockOnArgs } from '../../core/runbook/protocol';
 import type { RunbookHost } from './runbookHost';
@@ -19,8 +21,8 @@ export async function runBlock(host: RunbookHost, args: RunBlockArgs): Promise<v
     const how: RunRequest = { via: 'runbook', command: args.command, openBlocks: openRunbookBlocks() };
     if (args.hostnames.length === 1) {
       if (!runFromOwnUi(how)) {
-        const answer = await vscode.window.showWarningMessage(
-          `Run \`${notificationText(args.command)}\` on ${notificationText(args.hostnames[0])}?`,
+        const answer = await showWarning(
+          `Run \`${args.command}\` on ${notificationName(args.hostnames[0])}?`,
           { modal: true, detail: 'This run was not started from a block of an open runbook.' },
           'Run',
         );
@@ -54,11 +56,7 @@ export async function runBlockOn(host: RunbookHost, facts: () => FleetFacts, arg
     const toItems = (machines: MachineFact[]): MachinePick[] =>
       [...machines]
         .sort((a, b) => Number(b.online) - Number(a.online) || a.hostname.localeCompare(b.hostname))
-        .map((m) => ({
-          label: `$(${m.online ? 'vm-running' : 'vm-outline'}) ${m.hostname}`,
-          description: `${m.os || 'unknown OS'} · ${m.online ? 'online' : 'offline'}`,
-          machine: m,
-        }));
+        .map((m) => ({ ...machineFactPickText(m), machine: m }));
     pick.busy = true;
     pick.show();
     const load = async (text: string) => {
@@ -98,6 +96,6 @@ async function guard(host: RunbookHost, fn: () => Promise<void>): Promise<void> 
     await fn();
   } catch (err) {
     host.log.error((err as Error).message);
-    void vscode.window.showErrorMessage(notificationText(`CMDOP: ${(err as Error).message}`));
+    void showError(`CMDOP: ${(err as Error).message}`);
   }
 }
