@@ -1,0 +1,125 @@
+// Files on a machine in VS Code's own explorer and editor, against the local fleet server's file RPCs: each
+// stand-in machine's home folder, edited in the editor and seen from a real shell on the same machine.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe } from 'node:test';
+import { repoRoot, type Session, useWorkbench, waitFor } from './harness';
+import { signInThroughUi } from './flows/deviceSignIn';
+import { treeContextAction } from './flows/contextMenu';
+import { goTo } from './flows/editor';
+import { fleetOf, fleetSession } from './flows/fleetSession';
+
+const VIEW = 'Machines';
+const EXPLORER_ROWS = '.explorer-folders-view .monaco-list-row';
+
+async function explorerNames(session: Session): Promise<string[]> {
+  return session.page.locator(`${EXPLORER_ROWS} .label-name`).allInnerTexts();
+}
+
+async function waitForExplorerItem(session: Session, name: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    `${name} in the explorer`,
+    async () => {
+      const names = await explorerNames(session);
+      if (names.includes(name)) return true;
+      throw new Error(`explorer shows ${JSON.stringify(names)}`);
+    },
+    { timeoutMs },
+  );
+}
+
+function explorerRow(session: Session, name: string) {
+  return session.page
+    .locator(EXPLORER_ROWS)
+    .filter({ has: session.page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) })
+    .first();
+}
+
+describe('files on a machine: explorer, editor and a shell on the same machine', () => {
+  const ui = useWorkbench(() => fleetSession('machine-files', { viewport: { width: 1280, height: 800 } }));
+
+  ui.test("Open Folder on Machine… shows web-1's home in the explorer", async (wb, session) => {
+    await wb.views.openContainer('CMDOP');
+    await signInThroughUi(session, fleetOf(session).issuer);
+    await wb.statusBar.waitForText('cmdop.status', /OAuth$/, 30_000);
+    await wb.views.expandTreeItem(VIEW, 'Acme Production');
+    await treeContextAction(session, VIEW, 'web-1', 'Open Folder on Machine…');
+    const home = fleetOf(session).homeOf('acme-prod', 'web-1');
+    await waitFor('the home proposed', async () => ((await wb.quickInput.value()) === home ? true : undefined));
+    await wb.quickInput.submit();
+    // The window reopens on the machine folder.
+    await waitFor('the window to open the machine folder', async () => ((await wb.title()).includes('web-1') ? true : undefined), {
+      timeoutMs: 60_000,
+    });
+    await wb.waitReady();
+    for (const name of ['etc', 'log', 'data', 'current.log']) await waitForExplorerItem(session, name, 60_000);
+  });
+
+  ui.test('edit and save ~/etc/app.conf; cat in a shell on web-1 shows the change', async (wb, session) => {
+    const home = fleetOf(session).homeOf('acme-prod', 'web-1');
+    await explorerRow(session, 'etc').click();
+    await waitForExplorerItem(session, 'app.conf');
+    await explorerRow(session, 'app.conf').dblclick();
+    await waitFor('app.conf in the editor', async () => ((await wb.title()).includes('app.conf') ? true : undefined));
+    await session.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 20_000 });
+    await goTo(session, 3);
+    await wb.press('End');
+    await session.page.keyboard.type(' # saved-from-vscode');
+    await wb.press('Control+S');
+    await waitFor(
+      'the save to reach the machine',
+      async () => (/role = web # saved-from-vscode/.test(readFileSync(join(home, 'etc/app.conf'), 'utf8')) ? true : undefined),
+      { timeoutMs: 20_000 },
+    );
+    await wb.screenshot(join(repoRoot, 'media/screenshots/machine-files.png'));
+    await wb.views.openContainer('CMDOP');
+    // The window reopened on the machine folder: the tree starts collapsed again.
+    await wb.views.expandTreeItem(VIEW, 'Acme Production');
+    await treeContextAction(session, VIEW, 'web-1', 'Open Shell');
+    await wb.terminal.waitForName('CMDOP: web-1', 20_000);
+    await wb.terminal.waitForText(/[#$]\s*$/, 20_000);
+    await wb.terminal.sendLine('cat ~/etc/app.conf | grep role');
+    await wb.terminal.waitForText(/^role = web # saved-from-vscode$/m, 20_000);
+  });
+
+  ui.test('a file created from the shell appears in the explorer within 5 s with no click', async (wb, session) => {
+    await wb.terminal.sendLine('echo made-in-shell > ~/from-shell.txt && echo created-$((6*7))');
+    await wb.terminal.waitForText(/^created-42$/m, 20_000);
+    await wb.views.openContainer('Explorer');
+    await waitForExplorerItem(session, 'from-shell.txt', 5_000);
+  });
+
+  ui.test('Find in Folder on Machine…: a hit opens the file at its line', async (wb, session) => {
+    await wb.runCommand('CMDOP: Find in Folder on Machine…');
+    await wb.quickInput.answer('listen = ');
+    await wb.quickInput.answer('*.conf');
+    await wb.quickInput.pick(/^app\.conf:4/, 20_000);
+    const selection = session.page.locator('.statusbar-item[id="status.editor.selection"]');
+    await waitFor('the cursor at line 4', async () => (/Ln 4, Col \d+/.test(await selection.innerText()) ? true : undefined), {
+      timeoutMs: 20_000,
+    });
+    assert.match(await wb.title(), /app\.conf/);
+  });
+
+  ui.test('Compare File Across Machines… on web-1 and db-1 shows both and the diff', async (wb, session) => {
+    // The active editor is web-1's app.conf (from the search above): the path compared is ~/etc/app.conf.
+    await wb.runCommand('CMDOP: Compare File Across Machines…');
+    await wb.quickInput.answer('web-1, db-1');
+    await wb.views.waitForTreeItem('Runs', 'Compare ~/etc/app.conf', 60_000);
+    const tab = session.page.locator('.editor-group-container.active .tab.active');
+    await waitFor('the diff editor', async () => (/app\.conf: .+ ↔ .+/.test(await tab.innerText()) ? true : undefined), {
+      timeoutMs: 30_000,
+    });
+    const diff = session.page.locator('.editor-group-container.active .monaco-diff-editor');
+    await diff.waitFor({ state: 'visible', timeout: 10_000 });
+    await waitFor('web-1 and db-1 in the two sides', async () => {
+      // Monaco draws spaces as no-break spaces.
+      const sides = (await diff.locator('.view-lines').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
+      return /role = web/.test(sides) && /role = database/.test(sides) ? true : undefined;
+    });
+    const groups = (await wb.views.treeItems('Runs')).map((i) => i.label);
+    assert.ok(groups.filter((l) => /have the same app\.conf|^(web-1|db-1)$/.test(l)).length >= 2, JSON.stringify(groups));
+    await wb.screenshot(join(repoRoot, 'media/screenshots/machine-files-compare.png'));
+  });
+});
