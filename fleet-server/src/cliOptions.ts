@@ -18,6 +18,8 @@ export const USAGE = `Usage: tsx fleet-server/src/main.ts [options]
                              extensions answer UNIMPLEMENTED), to test clients against them
   --latency <ms>             relays delay every message and unary call by ms each way, as a relay
                              across the internet would (this project's addition; default 0)
+  --hostile-names            add acme-prod machines named with command links, codicons, escapes, a bidi
+                             override and 300 characters, to test clients (this project's addition)
   --help`;
 
 function integer(name: string, raw: string | undefined, min: number): number | undefined {
@@ -40,6 +42,7 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
       tls: { type: 'boolean' },
       'public-host': { type: 'string' },
       latency: { type: 'string' },
+      'hostile-names': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -58,5 +61,6 @@ export function parseCli(argv: string[]): FleetServerOptions | 'help' {
     tls: values.tls ?? false,
     publicHost: values['public-host'],
     latencyMs: integer('latency', values.latency, 0),
+    hostileNames: values['hostile-names'] ?? false,
   };
 }

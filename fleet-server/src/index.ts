@@ -13,6 +13,7 @@ import { RelayListeners } from './relay/relayListeners';
 import { restartRelays } from './relay/relayRestart';
 import { status } from '@grpc/grpc-js';
 import type { FaultControls } from './api/apiContext';
+import { withHostileMachines } from './seed/hostileMachines';
 import { loadSeed, withScaleFleet } from './seed/loadSeed';
 import { RELAY_NAMES, type RelayName, type Seed } from './seed/seedTypes';
 import { generateTlsMaterial } from './net/tlsMaterial';
@@ -23,6 +24,7 @@ import { SessionRegistry } from './sessions/sessionRegistry';
 export type { AuditEntry } from './audit/auditLog';
 export type { Seed, Role } from './seed/seedTypes';
 export { DEFAULT_SEED_PATH, SCALE_FLEET_ID } from './seed/loadSeed';
+export { HOSTILE_FLEET_ID, HOSTILE_HOSTNAME, LONG_HOSTNAME } from './seed/hostileMachines';
 export { TERMINAL_PROTO_PATH, PROTO_LOADER_OPTIONS } from './relay/terminalProto';
 
 export const FLEET_SERVER_VERSION = 'cmdop-fleet-server/0.1.0';
@@ -54,6 +56,8 @@ export interface FleetServerOptions {
   latencyMs?: number;
   /** Generate a CA for this run and serve the identity provider, API and relays over TLS with certificates from it. */
   tls?: boolean;
+  /** This project's addition, for tests: add machines with hostile names to acme-prod (seed/hostileMachines.ts). */
+  hostileNames?: boolean;
 }
 
 export interface SessionSnapshot {
@@ -95,7 +99,8 @@ export interface FleetServer {
 export async function startFleetServer(options: FleetServerOptions = {}): Promise<FleetServer> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
-  const seed = withScaleFleet(loadSeed(options.seedPath), options.scaleMachines ?? 0, options.scaleOnline ?? 0);
+  const loaded = withScaleFleet(loadSeed(options.seedPath), options.scaleMachines ?? 0, options.scaleOnline ?? 0);
+  const seed = options.hostileNames ? withHostileMachines(loaded) : loaded;
   const directory = new FleetDirectory(seed);
   const apiKeys = new ApiKeyStore(seed);
   const audit = new AuditLog();
