@@ -160,7 +160,7 @@ export class QuickInput {
       .locator(`${WIDGET} .quick-input-list .monaco-list-row`)
       .filter({ has: this.page.locator('.label-name', { hasText: exactly(item.label) }) })
       .first();
-    await row.click();
+    await row.click({ timeout: timeoutMs });
   }
 
   /** Ticks the checkboxes of these rows in a canPickMany quick pick, then accepts with OK. */
