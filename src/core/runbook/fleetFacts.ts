@@ -1,15 +1,13 @@
 // Answers the runbook language server's fleet questions from the extension's authenticated client: one
 // server-side search per hostname or glob (never a full listing of a large fleet), in-flight requests shared,
 // answers cached for a short while, and presence re-checked only for the machines a runbook asked about.
+import type { RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { Machine, MachinePage } from '../fleet/fleetApi';
 import {
   FLEETS_REQUEST,
   GLOBS_REQUEST,
-  type GlobsParams,
   MACHINES_REQUEST,
-  type MachinesParams,
   SEARCH_REQUEST,
-  type SearchParams,
   type FleetFact,
   type FleetsAnswer,
   type GlobMatch,
@@ -45,14 +43,21 @@ export const toFact = (m: Machine): MachineFact => ({
   lastSeen: m.last_seen,
 });
 
-/** The extension's answer to each `cmdop/*` request of the runbook server, by method name. */
-export function factRequestHandlers(facts: () => FleetFacts): Record<string, (params: any) => Promise<unknown>> {
-  return {
-    [FLEETS_REQUEST]: () => facts().fleets(),
-    [MACHINES_REQUEST]: (p: MachinesParams) => facts().machines(p.fleetId, p.hostnames),
-    [GLOBS_REQUEST]: (p: GlobsParams) => facts().globMatches(p.fleetId, p.patterns),
-    [SEARCH_REQUEST]: (p: SearchParams) => facts().search(p.fleetId, p.text),
-  };
+/**
+ * The extension's answers to the `cmdop/*` requests of the runbook server. `on` is the connection's onRequest:
+ * each typed request is paired with its handler here, so the parameters and answers cannot drift apart.
+ */
+export function answerFactRequests(facts: () => FleetFacts, on: FactRequestRegistrar): void {
+  on(FLEETS_REQUEST, () => facts().fleets());
+  on(MACHINES_REQUEST, (p) => facts().machines(p.fleetId, p.hostnames));
+  on(GLOBS_REQUEST, (p) => facts().globMatches(p.fleetId, p.patterns));
+  on(SEARCH_REQUEST, (p) => facts().search(p.fleetId, p.text));
+}
+
+/** The slice of a JSON-RPC connection's onRequest that answerFactRequests needs. */
+export interface FactRequestRegistrar {
+  <R>(type: RequestType0<R, void>, handler: () => Promise<R>): unknown;
+  <P, R>(type: RequestType<P, R, void>, handler: (params: P) => Promise<R>): unknown;
 }
 
 interface Cached<T> {

@@ -1,5 +1,8 @@
-// The custom LSP messages between the runbook language server and the extension. The server never holds a
-// credential: it asks the extension for fleet facts and the extension answers with its own authenticated client.
+// The custom LSP messages between the runbook language server and the extension, declared once as typed
+// messages that both sides use (the server sends them, the extension answers them), so a changed parameter or
+// answer fails to compile on both sides at once. The server never holds a credential: it asks the extension for
+// fleet facts and the extension answers with its own authenticated client.
+import { NotificationType0, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { Role } from '../oauth/tokens';
 
 export interface FleetFact {
@@ -16,8 +19,6 @@ export interface MachineFact {
   lastSeen: string | null;
 }
 
-/** `cmdop/fleets` (server → extension), no params. */
-export const FLEETS_REQUEST = 'cmdop/fleets';
 export interface FleetsAnswer {
   fleets: FleetFact[];
   /** The fleet the extension's resolver picks now: the default when a runbook names none. */
@@ -26,8 +27,6 @@ export interface FleetsAnswer {
   problem?: string;
 }
 
-/** `cmdop/machines` (server → extension): exact hostnames, all of one document in one request. */
-export const MACHINES_REQUEST = 'cmdop/machines';
 export interface MachinesParams {
   fleetId: string;
   hostnames: string[];
@@ -39,8 +38,6 @@ export interface MachinesAnswer {
   suggestions: Record<string, string>;
 }
 
-/** `cmdop/globs` (server → extension): which hostnames each glob matches. */
-export const GLOBS_REQUEST = 'cmdop/globs';
 export interface GlobsParams {
   fleetId: string;
   patterns: string[];
@@ -53,16 +50,22 @@ export interface GlobMatch {
 export type GlobsAnswer = Record<string, GlobMatch>;
 export const GLOB_MATCH_LIMIT = 500;
 
-/** `cmdop/search` (server → extension): completion candidates for typed text (one page, server-side search). */
-export const SEARCH_REQUEST = 'cmdop/search';
 export interface SearchParams {
   fleetId: string;
   text: string;
 }
 export type SearchAnswer = MachineFact[];
 
-/** `cmdop/factsChanged` (extension → server): fleet switched, signed in/out, or presence changed; re-check. */
-export const FACTS_CHANGED_NOTIFICATION = 'cmdop/factsChanged';
+/** Server → extension: the fleets the person can see, and which one is active. */
+export const FLEETS_REQUEST = new RequestType0<FleetsAnswer, void>('cmdop/fleets');
+/** Server → extension: exact hostnames, all of one document in one request. */
+export const MACHINES_REQUEST = new RequestType<MachinesParams, MachinesAnswer, void>('cmdop/machines');
+/** Server → extension: which hostnames each glob matches. */
+export const GLOBS_REQUEST = new RequestType<GlobsParams, GlobsAnswer, void>('cmdop/globs');
+/** Server → extension: completion candidates for typed text (one page, server-side search). */
+export const SEARCH_REQUEST = new RequestType<SearchParams, SearchAnswer, void>('cmdop/search');
+/** Extension → server: fleet switched, signed in/out, or presence changed; re-check. */
+export const FACTS_CHANGED_NOTIFICATION = new NotificationType0('cmdop/factsChanged');
 
 /** Commands the server's code lenses invoke (registered by the extension while the language client runs). */
 export const RUN_BLOCK_COMMAND = 'cmdop.runbook.run';

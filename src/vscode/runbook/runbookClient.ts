@@ -3,7 +3,7 @@ import { NotConfiguredError } from '../../core/errors';
 // library is not parsed at activation. Starts the server process and answers its fleet questions.
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { FleetFacts, factRequestHandlers } from '../../core/runbook/fleetFacts';
+import { FleetFacts, answerFactRequests } from '../../core/runbook/fleetFacts';
 import { fleetFactsSource } from '../../core/runbook/fleetFactsSource';
 import { FACTS_CHANGED_NOTIFICATION, RUN_BLOCK_COMMAND, RUN_BLOCK_ON_COMMAND } from '../../core/runbook/protocol';
 import type { RunbookHost } from './runbookHost';
@@ -36,7 +36,7 @@ export function startRunbookClient(host: RunbookHost): vscode.Disposable {
   };
   const client = new LanguageClient('cmdop.runbooks', 'CMDOP Runbooks', serverOptions, clientOptions);
 
-  for (const [method, answer] of Object.entries(factRequestHandlers(currentFacts))) client.onRequest(method, answer);
+  answerFactRequests(currentFacts, client.onRequest.bind(client));
 
   const factsChanged = () => {
     if (client.isRunning()) void client.sendNotification(FACTS_CHANGED_NOTIFICATION);

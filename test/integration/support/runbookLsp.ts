@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import { type FleetFacts, factRequestHandlers } from '../../../src/core/runbook/fleetFacts';
+import { type FleetFacts, answerFactRequests } from '../../../src/core/runbook/fleetFacts';
 import { FACTS_CHANGED_NOTIFICATION } from '../../../src/core/runbook/protocol';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -41,12 +41,12 @@ export async function startRunbookLsp(facts: () => FleetFacts, options: { server
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const asked: Record<string, number> = {};
   // The extension's own handlers, counted.
-  for (const [method, answer] of Object.entries(factRequestHandlers(facts))) {
-    connection.onRequest(method, (params: unknown) => {
-      asked[method] = (asked[method] ?? 0) + 1;
+  answerFactRequests(facts, (type: { method: string }, answer: (params?: any) => Promise<unknown>) =>
+    connection.onRequest(type.method, (params: unknown) => {
+      asked[type.method] = (asked[type.method] ?? 0) + 1;
       return answer(params);
-    });
-  }
+    }),
+  );
   connection.onRequest('workspace/codeLens/refresh', () => null);
 
   const waiting = new Map<string, ((d: Diagnostic[]) => void)[]>();
