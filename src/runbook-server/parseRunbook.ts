@@ -64,68 +64,75 @@ function words(text: string, line: number, offset: number): Token[] {
 export function parseRunbook(text: string): Runbook {
   const lines = text.split(/\r?\n/);
   const runbook: Runbook = { targets: [], targetLines: [], blocks: [], headings: [] };
-  let i = 0;
-  if (lines[0]?.trim() === '---') {
-    const end = lines.findIndex((l, n) => n > 0 && /^(---|\.\.\.)\s*$/.test(l));
-    if (end > 0) {
-      runbook.frontMatter = { startLine: 0, endLine: end };
-      let inTargetsList = false;
-      for (let n = 1; n < end; n++) {
-        const line = lines[n];
-        const key = /^(\w+)\s*:\s*(.*)$/.exec(line);
-        if (key) {
-          inTargetsList = false;
-          const valueStart = line.length - key[2].length;
-          if (key[1] === 'fleet') {
-            const [fleet] = words(key[2], n, valueStart);
-            runbook.fleet = fleet ?? { text: '', line: n, start: line.length, end: line.length };
-          } else if (key[1] === 'targets') {
-            runbook.targetLines.push(n);
-            runbook.targets.push(...words(key[2], n, valueStart));
-            inTargetsList = key[2].trim() === '';
-          }
-          continue;
-        }
-        const item = /^(\s*-\s+)(.*)$/.exec(line);
-        if (inTargetsList && item) {
-          runbook.targetLines.push(n);
-          runbook.targets.push(...words(item[2], n, item[1].length));
-        }
-      }
-      i = end + 1;
-    }
-  }
+  let i = parseFrontMatter(lines, runbook);
   for (; i < lines.length; i++) {
     const line = lines[i];
     const fence = /^( {0,3})(`{3,}|~{3,})\s*(.*)$/.exec(line);
     if (fence) {
-      const [, indent, marks, info] = fence;
-      const close = new RegExp(`^ {0,3}${marks[0] === '`' ? '`' : '~'}{${marks.length},}\\s*$`);
-      let end = i + 1;
-      while (end < lines.length && !close.test(lines[end])) end++;
-      const infoStart = line.length - info.length;
-      const [language, ...rest] = words(info, i, infoStart);
-      if (language && SHELL_LANGUAGES.has(language.text.toLowerCase())) {
-        runbook.blocks.push({
-          line: i,
-          endLine: Math.min(end, lines.length - 1),
-          language: language.text,
-          targets: rest
-            .filter((w) => w.text.startsWith('@') && w.text.length > 1)
-            .map((w) => ({ ...w, text: w.text.slice(1), start: w.start + 1 })),
-          body: lines
-            .slice(i + 1, end)
-            .map((l) => stripIndent(l, indent.length))
-            .join('\n'),
-        });
-      }
-      i = end;
+      i = parseFence(lines, i, fence, runbook);
       continue;
     }
     const heading = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
     if (heading) runbook.headings.push({ line: i, level: heading[1].length, text: heading[2] });
   }
   return runbook;
+}
+
+/** Reads `fleet:` and `targets:` (inline or as a list) of a leading `---` block; returns the first line after it. */
+function parseFrontMatter(lines: string[], runbook: Runbook): number {
+  if (lines[0]?.trim() !== '---') return 0;
+  const end = lines.findIndex((l, n) => n > 0 && /^(---|\.\.\.)\s*$/.test(l));
+  if (end <= 0) return 0;
+  runbook.frontMatter = { startLine: 0, endLine: end };
+  let inTargetsList = false;
+  for (let n = 1; n < end; n++) {
+    const line = lines[n];
+    const key = /^(\w+)\s*:\s*(.*)$/.exec(line);
+    if (key) {
+      inTargetsList = false;
+      const valueStart = line.length - key[2].length;
+      if (key[1] === 'fleet') {
+        const [fleet] = words(key[2], n, valueStart);
+        runbook.fleet = fleet ?? { text: '', line: n, start: line.length, end: line.length };
+      } else if (key[1] === 'targets') {
+        runbook.targetLines.push(n);
+        runbook.targets.push(...words(key[2], n, valueStart));
+        inTargetsList = key[2].trim() === '';
+      }
+      continue;
+    }
+    const item = /^(\s*-\s+)(.*)$/.exec(line);
+    if (inTargetsList && item) {
+      runbook.targetLines.push(n);
+      runbook.targets.push(...words(item[2], n, item[1].length));
+    }
+  }
+  return end + 1;
+}
+
+/** Adds the fenced block opening at line `i` when it is a shell block; returns the line of its closing fence. */
+function parseFence(lines: string[], i: number, fence: RegExpExecArray, runbook: Runbook): number {
+  const [, indent, marks, info] = fence;
+  const close = new RegExp(`^ {0,3}${marks[0] === '`' ? '`' : '~'}{${marks.length},}\\s*$`);
+  let end = i + 1;
+  while (end < lines.length && !close.test(lines[end])) end++;
+  const infoStart = lines[i].length - info.length;
+  const [language, ...rest] = words(info, i, infoStart);
+  if (language && SHELL_LANGUAGES.has(language.text.toLowerCase())) {
+    runbook.blocks.push({
+      line: i,
+      endLine: Math.min(end, lines.length - 1),
+      language: language.text,
+      targets: rest
+        .filter((w) => w.text.startsWith('@') && w.text.length > 1)
+        .map((w) => ({ ...w, text: w.text.slice(1), start: w.start + 1 })),
+      body: lines
+        .slice(i + 1, end)
+        .map((l) => stripIndent(l, indent.length))
+        .join('\n'),
+    });
+  }
+  return end;
 }
 
 /** A fence indented by N spaces strips up to N spaces from its content lines (CommonMark). */

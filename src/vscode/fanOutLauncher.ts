@@ -86,10 +86,7 @@ export async function launchFanOut(
   command: string,
   options: LaunchOptions = {},
 ): Promise<FanOutRunInfo | undefined> {
-  refuseGuests(fleet);
-  if (!command.trim()) throw new CmdopError('The command is empty: type the command to run on the machines.');
-  if (hostnames.length === 0)
-    throw new CmdopError(`No machines chosen in ${fleet.name}: select machines in the tree or give a hostname pattern.`);
+  refuseRequest(fleet, hostnames, command);
   const settings = fanOutSettings();
   const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
   const machines =
@@ -111,20 +108,7 @@ export async function launchFanOut(
       alreadyConfirmed: options.confirmed === true,
     })
   ) {
-    const machineNote = `\nMachines: ${targets.run
-      .slice(0, 10)
-      .map(notificationName)
-      .join(', ')}${targets.run.length > 10 ? ` and ${targets.run.length - 10} more` : ''}.`;
-    const skippedNote = targets.skipped.length ? `\n${targets.skipped.length} more will be skipped (offline or unknown).` : '';
-    const answer = await showWarning(
-      `Run \`${command}\` on ${targets.run.length} machines in ${notificationName(fleet.name)}?`,
-      {
-        modal: true,
-        detail: `${concurrencyNote(settings.concurrency)}; each stops after ${timeoutMs ? `${timeoutMs / 1000} s` : 'no limit'}.${widening(settings.concurrency)}${machineNote}${skippedNote}`,
-      },
-      'Run',
-    );
-    if (answer !== 'Run') return undefined;
+    if (!(await confirmRun(fleet, command, targets, settings, timeoutMs))) return undefined;
   }
   const client = await relayFor(deps.fleets, deps.pool, fleet, true);
   const fanOut = new FanOut({
@@ -154,6 +138,38 @@ export async function launchFanOut(
   showProgress(run);
   void fanOut.done.then(() => deps.log.info(`Fan-out #${run.id} done: ${countsLabel(fanOut.counts())}`));
   return run;
+}
+
+/** A Guest's run, an empty command or no machines never get as far as the server. */
+function refuseRequest(fleet: FleetInfo, hostnames: string[], command: string): void {
+  refuseGuests(fleet);
+  if (!command.trim()) throw new CmdopError('The command is empty: type the command to run on the machines.');
+  if (hostnames.length === 0)
+    throw new CmdopError(`No machines chosen in ${fleet.name}: select machines in the tree or give a hostname pattern.`);
+}
+
+/** The modal above the confirmation threshold: the command, how many machines and which, how it runs. */
+async function confirmRun(
+  fleet: FleetInfo,
+  command: string,
+  targets: ReturnType<typeof chooseTargets>,
+  settings: FanOutSettings,
+  timeoutMs: number | undefined,
+): Promise<boolean> {
+  const machineNote = `\nMachines: ${targets.run
+    .slice(0, 10)
+    .map(notificationName)
+    .join(', ')}${targets.run.length > 10 ? ` and ${targets.run.length - 10} more` : ''}.`;
+  const skippedNote = targets.skipped.length ? `\n${targets.skipped.length} more will be skipped (offline or unknown).` : '';
+  const answer = await showWarning(
+    `Run \`${command}\` on ${targets.run.length} machines in ${notificationName(fleet.name)}?`,
+    {
+      modal: true,
+      detail: `${concurrencyNote(settings.concurrency)}; each stops after ${timeoutMs ? `${timeoutMs / 1000} s` : 'no limit'}.${widening(settings.concurrency)}${machineNote}${skippedNote}`,
+    },
+    'Run',
+  );
+  return answer === 'Run';
 }
 
 function showProgress(run: FanOutRunInfo): void {

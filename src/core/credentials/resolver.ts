@@ -49,6 +49,31 @@ export async function resolveCredential(sources: ResolverSources, request: Resol
   const target = request.fleetId;
   const fits = (fleetId: string | undefined) => !target || fleetId === target;
 
+  const given = await givenKey(sources, request, fits, skipped);
+  if (given) return found(given);
+  const stored = await storedKey(sources, target, fits, skipped);
+  if (stored.credential) return found(stored.credential);
+
+  const imported = await sources.legacy.importOnce();
+  if (imported && fits(imported.fleetId))
+    return found({ kind: 'apiKey', source: 'legacy', secret: imported.secret, fleetId: imported.fleetId });
+  skipped.push(imported ? 'legacy: imported key is for another fleet' : 'legacy: nothing to import');
+
+  const session = await sources.oauth.session();
+  if (session && (!target || session.fleetIds.includes(target))) {
+    return found({ kind: 'oauth', source: 'oauth', secret: session.accessToken, account: session.account });
+  }
+  skipped.push(session ? `oauth: not a member of fleet "${target}"` : 'oauth: not signed in');
+
+  if (stored.elsewhere) throw new CredentialForOtherEndpointsError(stored.elsewhere);
+  throw target ? new NoCredentialForFleetError(target) : new NotSignedInError();
+}
+
+type Fits = (fleetId: string | undefined) => boolean;
+
+/** A key passed to the command, else CMDOP_API_KEY, when it reaches the target fleet. */
+async function givenKey(sources: ResolverSources, request: ResolveRequest, fits: Fits, skipped: string[]): Promise<Credential | undefined> {
+  const target = request.fleetId;
   for (const [source, raw, origin] of [
     ['explicit', request.explicitKey, 'The API key passed to the command'],
     ['env', sources.env.CMDOP_API_KEY, 'CMDOP_API_KEY'],
@@ -60,13 +85,25 @@ export async function resolveCredential(sources: ResolverSources, request: Resol
     }
     if (!looksLikeApiKey(secret)) throw new InvalidApiKeyFormatError(origin);
     const fleetId = target ? await sources.keyFleet(secret) : undefined;
-    if (fits(fleetId)) return found({ kind: 'apiKey', source, secret, fleetId });
+    if (fits(fleetId)) return { kind: 'apiKey', source, secret, fleetId };
     skipped.push(`${source}: key belongs to another fleet`);
   }
+  return undefined;
+}
 
+/**
+ * The stored key of the cmdop.fleet setting's fleet, else of the active (or target) fleet. `elsewhere` names a
+ * fleet whose key was passed over because it was added for other endpoints: if nothing else resolves, the error says so.
+ */
+async function storedKey(
+  sources: ResolverSources,
+  target: string | undefined,
+  fits: Fits,
+  skipped: string[],
+): Promise<{ credential?: ApiKeyCredential; elsewhere?: string }> {
   // Keys added for other endpoints are passed over; if nothing else resolves, the error says so.
   let elsewhere: string | undefined;
-  const storedKey = async (fleet: string, source: 'setting' | 'active'): Promise<ApiKeyCredential | undefined> => {
+  const keyOf = async (fleet: string, source: 'setting' | 'active'): Promise<ApiKeyCredential | undefined> => {
     const info = sources.keys.find(fleet);
     if (!info) return undefined;
     if (info.boundTo && sources.boundTo && info.boundTo !== sources.boundTo) {
@@ -80,8 +117,8 @@ export async function resolveCredential(sources: ResolverSources, request: Resol
 
   const settingFleet = sources.settingFleet()?.trim();
   if (settingFleet) {
-    const stored = await storedKey(settingFleet, 'setting');
-    if (stored && fits(stored.fleetId)) return found(stored);
+    const stored = await keyOf(settingFleet, 'setting');
+    if (stored && fits(stored.fleetId)) return { credential: stored };
     skipped.push(stored ? 'setting: its fleet is not the target' : `setting: no stored key for fleet "${settingFleet}"`);
   } else {
     skipped.push('setting: cmdop.fleet not set');
@@ -89,24 +126,11 @@ export async function resolveCredential(sources: ResolverSources, request: Resol
 
   const activeFleet = target ?? sources.activeFleetId();
   if (activeFleet) {
-    const stored = await storedKey(activeFleet, 'active');
-    if (stored) return found(stored);
+    const stored = await keyOf(activeFleet, 'active');
+    if (stored) return { credential: stored };
     skipped.push(`active: no stored key for fleet "${activeFleet}"`);
   } else {
     skipped.push('active: no active fleet');
   }
-
-  const imported = await sources.legacy.importOnce();
-  if (imported && fits(imported.fleetId))
-    return found({ kind: 'apiKey', source: 'legacy', secret: imported.secret, fleetId: imported.fleetId });
-  skipped.push(imported ? 'legacy: imported key is for another fleet' : 'legacy: nothing to import');
-
-  const session = await sources.oauth.session();
-  if (session && (!target || session.fleetIds.includes(target))) {
-    return found({ kind: 'oauth', source: 'oauth', secret: session.accessToken, account: session.account });
-  }
-  skipped.push(session ? `oauth: not a member of fleet "${target}"` : 'oauth: not signed in');
-
-  if (elsewhere) throw new CredentialForOtherEndpointsError(elsewhere);
-  throw target ? new NoCredentialForFleetError(target) : new NotSignedInError();
+  return { elsewhere };
 }

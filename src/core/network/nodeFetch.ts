@@ -108,6 +108,40 @@ function toResponse(res: IncomingMessage, chunks: Buffer[], method: string): Res
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
+interface RequestPlan {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  signal: AbortSignal | undefined;
+  ca: NodeFetchOptions['ca'];
+  /** The platform's own https/http request (no proxy on the way). */
+  platform: boolean;
+  route: NodeFetchOptions['route'];
+  agents: ReturnType<typeof agentsFor>;
+}
+
+/** The request itself: the platform's, or ours on the route's agents (through the proxy, or past it). */
+function openRequest(plan: RequestPlan, onResponse: (res: IncomingMessage) => void): ClientRequest {
+  const { url, method, headers, signal, ca, route, agents } = plan;
+  const secure = url.protocol === 'https:';
+  if (plan.platform) return (secure ? httpsRequest : httpRequest)(url, { method, headers, signal, ca }, onResponse);
+  const target = targetOf(url);
+  return new ClientRequest(
+    {
+      agent: secure ? agents.https : agents.http,
+      protocol: url.protocol,
+      host: target.host,
+      port: target.port,
+      path: `${url.pathname}${url.search}`,
+      method,
+      headers,
+      signal,
+      ...(secure ? { ca, rejectUnauthorized: route ? route.strictSSL : true } : {}),
+    } as ConstructorParameters<typeof ClientRequest>[0],
+    onResponse,
+  );
+}
+
 export function nodeFetch(options: NodeFetchOptions): typeof fetch {
   const { ca, route } = options;
   const platform = options.platform === true && !route;
@@ -140,22 +174,7 @@ export function nodeFetch(options: NodeFetchOptions): typeof fetch {
         res.on('error', reject);
         res.on('end', () => resolve(toResponse(res, chunks, method)));
       };
-      const request = platform
-        ? (secure ? httpsRequest : httpRequest)(url, { method, headers, signal, ca }, onResponse)
-        : new ClientRequest(
-            {
-              agent: secure ? agents.https : agents.http,
-              protocol: url.protocol,
-              host: target.host,
-              port: target.port,
-              path: `${url.pathname}${url.search}`,
-              method,
-              headers,
-              signal,
-              ...(secure ? { ca, rejectUnauthorized: route ? route.strictSSL : true } : {}),
-            } as ConstructorParameters<typeof ClientRequest>[0],
-            onResponse,
-          );
+      const request = openRequest({ url, method, headers, signal, ca, platform, route, agents }, onResponse);
       request.once('proxyConnect', (connect: { statusCode?: number; statusText?: string }) => (tunnel = connect));
       request.on('error', (err: NodeJS.ErrnoException) => {
         // A kept-alive socket the server closed while idle: send once more on a fresh one (idempotent only).

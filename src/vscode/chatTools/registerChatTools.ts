@@ -47,33 +47,38 @@ export function registerChatTools(deps: () => ChatToolDeps | undefined): vscode.
         return answer(f ? await f.searchFiles(options.input, budgetOf(options, token)) : unconfigured);
       },
     }),
-    vscode.lm.registerTool<unknown>(RUN_COMMAND_TOOL, {
-      // Answers from the input and local state only: VS Code waits on this before showing the confirmation.
-      prepareInvocation(options) {
-        const prepared = tools()?.prepareRun(options.input);
-        if (!prepared) return { invocationMessage: 'Checking the CMDOP settings' };
-        return {
-          invocationMessage: prepared.invocationMessage,
-          confirmationMessages: prepared.confirmation && {
-            title: prepared.confirmation.title,
-            message: new vscode.MarkdownString(prepared.confirmation.message),
-          },
-        };
-      },
-      async invoke(options, token) {
-        const t = tools();
-        if (!t) return answer(unconfigured);
-        const abort = new AbortController();
-        // Cancelling the chat request cancels the run: its sessions are closed.
-        const subscription = token.onCancellationRequested(() => abort.abort());
-        try {
-          return answer(await t.runCommand(options.input, abort.signal, budgetOf(options, token)));
-        } finally {
-          subscription.dispose();
-        }
-      },
-    }),
+    vscode.lm.registerTool<unknown>(RUN_COMMAND_TOOL, runCommandTool(tools, unconfigured)),
   );
+}
+
+/** Runs a command on machines for the chat agent, after VS Code's confirmation (prepared from the input alone). */
+function runCommandTool(tools: () => FleetTools | undefined, unconfigured: string): vscode.LanguageModelTool<unknown> {
+  return {
+    // Answers from the input and local state only: VS Code waits on this before showing the confirmation.
+    prepareInvocation(options) {
+      const prepared = tools()?.prepareRun(options.input);
+      if (!prepared) return { invocationMessage: 'Checking the CMDOP settings' };
+      return {
+        invocationMessage: prepared.invocationMessage,
+        confirmationMessages: prepared.confirmation && {
+          title: prepared.confirmation.title,
+          message: new vscode.MarkdownString(prepared.confirmation.message),
+        },
+      };
+    },
+    async invoke(options, token) {
+      const t = tools();
+      if (!t) return answer(unconfigured);
+      const abort = new AbortController();
+      // Cancelling the chat request cancels the run: its sessions are closed.
+      const subscription = token.onCancellationRequested(() => abort.abort());
+      try {
+        return answer(await t.runCommand(options.input, abort.signal, budgetOf(options, token)));
+      } finally {
+        subscription.dispose();
+      }
+    },
+  };
 }
 
 function budgetOf(options: vscode.LanguageModelToolInvocationOptions<unknown>, token: vscode.CancellationToken): Budget {

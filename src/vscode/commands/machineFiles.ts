@@ -201,6 +201,17 @@ export interface CompareRequest {
  */
 export async function compareFileAcrossMachines(deps: MachineFilesDeps, arg: unknown): Promise<void> {
   const request = (arg && !(arg instanceof vscode.Uri) ? arg : {}) as CompareRequest;
+  const { fleet, path } = await fileToCompare(deps, arg, request);
+  if (!path?.trim()) return;
+  await compareOnMachines(deps, request, fleet, path);
+}
+
+/** The clicked file (under its machine's home: at the same place under each home), else the request's or an asked path. */
+async function fileToCompare(
+  deps: MachineFilesDeps,
+  arg: unknown,
+  request: CompareRequest,
+): Promise<{ fleet: FleetInfo; path: string | undefined }> {
   const clicked = machineResource(arg instanceof vscode.Uri ? arg : undefined);
   let fleet: FleetInfo;
   let path: string | undefined;
@@ -222,7 +233,10 @@ export async function compareFileAcrossMachines(deps: MachineFilesDeps, arg: unk
       value: '~/',
       ignoreFocusOut: true,
     }));
-  if (!path?.trim()) return;
+  return { fleet, path };
+}
+
+async function compareOnMachines(deps: MachineFilesDeps, request: CompareRequest, fleet: FleetInfo, path: string): Promise<void> {
   const wanted = Array.isArray(request.hostnames)
     ? request.hostnames.map(String).join(',')
     : await vscode.window.showInputBox({
@@ -268,6 +282,11 @@ export async function compareFileAcrossMachines(deps: MachineFilesDeps, arg: unk
       return fanOut.done;
     },
   );
+  await showComparison(run, path, results);
+}
+
+/** Says how the copies compare and opens the diff of an outlier against the majority (or the first group). */
+async function showComparison(run: { id: number; command: string }, path: string, results: Awaited<FanOut['done']>): Promise<void> {
   const comparison = compareResults(results);
   void showInformation(`CMDOP: ${comparisonSummary(path, comparison)}.`);
   const reference = comparison.grouping.majority ? 'majority' : comparison.grouping.groups[0]?.hostnames[0];
