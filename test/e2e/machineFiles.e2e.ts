@@ -7,7 +7,7 @@ import { describe } from 'node:test';
 import { repoRoot, type Session, useWorkbench, waitFor } from './harness';
 import { signInThroughUi } from './flows/deviceSignIn';
 import { treeContextAction } from './flows/contextMenu';
-import { goTo } from './flows/editor';
+import { editorLines, goTo } from './flows/editor';
 import { fleetOf, fleetSession } from './flows/fleetSession';
 
 const VIEW = 'Machines';
@@ -121,5 +121,49 @@ describe('files on a machine: explorer, editor and a shell on the same machine',
     const groups = (await wb.views.treeItems('Runs')).map((i) => i.label);
     assert.ok(groups.filter((l) => /have the same app\.conf|^(web-1|db-1)$/.test(l)).length >= 2, JSON.stringify(groups));
     await wb.screenshot(join(repoRoot, 'media/screenshots/machine-files-compare.png'));
+  });
+
+  ui.test('a stopped machine gives a clear error; started again, its folder works with no reload', async (wb, session) => {
+    const fleet = fleetOf(session);
+    await wb.views.openContainer('Explorer');
+    await fleet.stopMachine('acme-prod', 'web-1');
+    await explorerRow(session, 'README.txt').click();
+    // VS Code says why it could not open the file: the relay's own words, naming the machine.
+    const dialog = await wb.dialogs.waitOpen();
+    assert.match(`${dialog.message} ${dialog.detail}`, /Unavailable.*machine web-1 in fleet acme-prod is offline/s);
+    // Each attempt to open it asked once: close them all.
+    await waitFor('the error dialogs closed', async () => {
+      if (!(await wb.dialogs.isOpen())) return true;
+      await wb.press('Escape');
+      return undefined;
+    });
+    await fleet.startMachine('acme-prod', 'web-1');
+    await explorerRow(session, 'timezone').click();
+    await waitFor(
+      'a file of web-1 read again',
+      async () => ((await editorLines(session)).some((l) => l.includes('Etc/UTC')) ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
+  });
+
+  ui.test("a Guest's editor is read-only and says why", async (wb, session) => {
+    const labHome = fleetOf(session).homeOf('partner-lab', 'lab-1');
+    await wb.views.openContainer('CMDOP');
+    await wb.views.expandTreeItem(VIEW, 'Partner Lab');
+    await treeContextAction(session, VIEW, 'lab-1', 'Open File on Machine…');
+    await wb.quickInput.answer(`${labHome}/etc/app.conf`);
+    await waitFor(
+      'lab-1 app.conf in the editor',
+      async () => ((await editorLines(session)).some((l) => l.includes('Application settings of lab-1')) ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
+    await session.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await session.page.keyboard.type('guest-was-here');
+    await waitFor('the read-only message', async () => {
+      const text = await session.page.locator('.monaco-editor-overlaymessage').allInnerTexts();
+      return text.some((t) => /read-only|cannot edit/i.test(t)) ? text : undefined;
+    });
+    assert.ok(!(await editorLines(session)).some((l) => l.includes('guest-was-here')));
+    assert.doesNotMatch(readFileSync(join(labHome, 'etc/app.conf'), 'utf8'), /guest-was-here/);
   });
 });
