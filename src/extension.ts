@@ -180,8 +180,10 @@ function buildModeUi(app: WindowParts): ModeUi | undefined {
 
 /** `detail` is the bare cause ("the refresh token was revoked…"), so the sentence says "session ended" once. */
 function offerSignInAgain(detail: string | undefined): void {
-  void showWarning(`CMDOP: Your session ended (${detail ?? 'the refresh failed'}). Sign in again?`, 'Sign In').then((c) => {
-    if (c === 'Sign In') void vscode.commands.executeCommand('cmdop.signIn');
+  const signIn = vscode.l10n.t('Sign In');
+  const cause = detail ?? vscode.l10n.t('the refresh failed');
+  void showWarning(vscode.l10n.t('CMDOP: Your session ended ({0}). Sign in again?', cause), signIn).then((c) => {
+    if (c === signIn) void vscode.commands.executeCommand('cmdop.signIn');
   });
 }
 

@@ -39,7 +39,8 @@ export class CmdopAuthenticationProvider implements vscode.AuthenticationProvide
 
   async removeSession(): Promise<void> {
     const { revoked } = await this.keeper.signOut();
-    if (!revoked) void showWarning('CMDOP: Signed out here, but the identity provider could not be reached to revoke the token.');
+    if (!revoked)
+      void showWarning(vscode.l10n.t('CMDOP: Signed out here, but the identity provider could not be reached to revoke the token.'));
   }
 
   dispose(): void {

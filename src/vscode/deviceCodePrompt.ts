@@ -8,19 +8,20 @@ import type { DeviceCode } from '../core/oauth/oidcClient';
  */
 export async function withDeviceCodePrompt<T>(wait: (show: (code: DeviceCode) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'CMDOP: Signing in', cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('CMDOP: Signing in'), cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const show = (code: DeviceCode) => {
         const url = code.verificationUriComplete ?? code.verificationUri;
-        progress.report({ message: `enter code ${code.userCode} at ${code.verificationUri} — waiting for approval…` });
+        const copyAndOpen = vscode.l10n.t('Copy code & open browser');
+        progress.report({ message: vscode.l10n.t('enter code {0} at {1} — waiting for approval…', code.userCode, code.verificationUri) });
         void showInformation(
-          `CMDOP sign-in code: ${code.userCode}`,
-          { detail: `Open ${code.verificationUri} and enter the code.` },
-          'Copy code & open browser',
+          vscode.l10n.t('CMDOP sign-in code: {0}', code.userCode),
+          { detail: vscode.l10n.t('Open {0} and enter the code.', code.verificationUri) },
+          copyAndOpen,
         ).then(async (choice) => {
-          if (choice !== 'Copy code & open browser') return;
+          if (choice !== copyAndOpen) return;
           await vscode.env.clipboard.writeText(code.userCode);
           await vscode.env.openExternal(vscode.Uri.parse(url));
         });

@@ -44,13 +44,13 @@ export function fanOutSettings(): FanOutSettings {
 
 /** How many run at once when the run starts (the adaptive concurrency's first window). */
 function concurrencyNote(ceiling: number): string {
-  return `At most ${new AdaptiveConcurrency({ ceiling }).limit} at a time`;
+  return vscode.l10n.t('At most {0} at a time', new AdaptiveConcurrency({ ceiling }).limit);
 }
 
 /** ...and how far it may widen while the relay keeps up. */
 function widening(ceiling: number): string {
   return new AdaptiveConcurrency({ ceiling }).limit < ceiling
-    ? ` Up to ${ceiling} at once later in the run, while the relay keeps up.`
+    ? ' ' + vscode.l10n.t('Up to {0} at once later in the run, while the relay keeps up.', ceiling)
     : '';
 }
 
@@ -156,27 +156,41 @@ async function confirmRun(
   settings: FanOutSettings,
   timeoutMs: number | undefined,
 ): Promise<boolean> {
-  const machineNote = `\nMachines: ${targets.run
-    .slice(0, 10)
-    .map(notificationName)
-    .join(', ')}${targets.run.length > 10 ? ` and ${targets.run.length - 10} more` : ''}.`;
-  const skippedNote = targets.skipped.length ? `\n${targets.skipped.length} more will be skipped (offline or unknown).` : '';
+  const shown = targets.run.slice(0, 10).map(notificationName).join(', ');
+  const machineNote =
+    '\n' +
+    (targets.run.length > 10
+      ? vscode.l10n.t('Machines: {0} and {1} more.', shown, targets.run.length - 10)
+      : vscode.l10n.t('Machines: {0}.', shown));
+  const skippedNote = targets.skipped.length
+    ? '\n' + vscode.l10n.t('{0} more will be skipped (offline or unknown).', targets.skipped.length)
+    : '';
+  const limit = timeoutMs ? vscode.l10n.t('{0} s', timeoutMs / 1000) : vscode.l10n.t('no limit');
+  const run = vscode.l10n.t('Run');
   const answer = await showWarning(
-    `Run \`${command}\` on ${targets.run.length} machines in ${notificationName(fleet.name)}?`,
+    vscode.l10n.t('Run `{0}` on {1} machines in {2}?', command, targets.run.length, notificationName(fleet.name)),
     {
       modal: true,
-      detail: `${concurrencyNote(settings.concurrency)}; each stops after ${timeoutMs ? `${timeoutMs / 1000} s` : 'no limit'}.${widening(settings.concurrency)}${machineNote}${skippedNote}`,
+      detail:
+        vscode.l10n.t('{0}; each stops after {1}.', concurrencyNote(settings.concurrency), limit) +
+        widening(settings.concurrency) +
+        machineNote +
+        skippedNote,
     },
-    'Run',
+    run,
   );
-  return answer === 'Run';
+  return answer === run;
 }
 
 function showProgress(run: FanOutRunInfo): void {
   const { fanOut } = run;
   const total = fanOut.counts().total;
   void vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `CMDOP: \`${run.command}\` on ${run.fleetName}`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('CMDOP: `{0}` on {1}', run.command, run.fleetName),
+      cancellable: true,
+    },
     (progress, token) => {
       token.onCancellationRequested(() => fanOut.cancel());
       let reported = 0;

@@ -109,7 +109,7 @@ export class MachinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
         // The text carries the server's error message.
         const item = new vscode.TreeItem(labelText(node.text, MESSAGE_LIMIT));
         item.description = 'Retry';
-        item.tooltip = labelLines(`${node.text}\nClick to load again.`);
+        item.tooltip = labelLines(`${node.text}\n${vscode.l10n.t('Click to load again.')}`);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.contextValue = 'error';
         item.command = { command: 'cmdop.refreshMachines', title: 'Retry' };
@@ -218,7 +218,14 @@ function fleetItem(node: FleetNode): vscode.TreeItem {
   );
   item.id = `fleet:${fleet.id}`;
   item.description = `${fleet.role}${node.active ? ' · active' : ''}`;
-  item.tooltip = `${labelText(fleet.name)} (${labelText(fleet.id)})${node.active ? '\nActive fleet: commands, the picker and the status bar use it' : ''}\nYour role: ${fleet.role}${fleet.role === 'Guest' ? ' — observer-only: you can see machines but not run commands' : ''}\nRelay: ${labelText(fleet.relay)}`;
+  item.tooltip = [
+    `${labelText(fleet.name)} (${labelText(fleet.id)})`,
+    ...(node.active ? [vscode.l10n.t('Active fleet: commands, the picker and the status bar use it')] : []),
+    fleet.role === 'Guest'
+      ? vscode.l10n.t('Your role: {0} — observer-only: you can see machines but not run commands', fleet.role)
+      : vscode.l10n.t('Your role: {0}', fleet.role),
+    vscode.l10n.t('Relay: {0}', labelText(fleet.relay)),
+  ].join('\n');
   item.iconPath = node.active
     ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
     : new vscode.ThemeIcon('organization');

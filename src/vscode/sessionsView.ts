@@ -111,13 +111,18 @@ export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscod
     const { fleet, session } = target;
     if (!canUseSessions(fleet.role))
       throw new Error(`You are a Guest in fleet "${notificationName(fleet.name)}": guests cannot close sessions.`);
-    const others = session.attached ? ` ${session.attached} terminal(s) attached to it will be disconnected.` : '';
+    const name = notificationName(session.name);
+    const question = session.shared
+      ? vscode.l10n.t('End the shared session on {0}?', name)
+      : vscode.l10n.t('End the session on {0}?', name);
+    const others = session.attached ? vscode.l10n.t('{0} terminal(s) attached to it will be disconnected.', session.attached) : '';
+    const end = vscode.l10n.t('End Session');
     const answer = await showWarning(
-      `End the ${session.shared ? 'shared ' : ''}session on ${notificationName(session.name)}?${others}`,
-      { modal: true, detail: 'Its shell and everything running in it are ended. A new one starts on the next attach.' },
-      'End Session',
+      others ? `${question} ${others}` : question,
+      { modal: true, detail: vscode.l10n.t('Its shell and everything running in it are ended. A new one starts on the next attach.') },
+      end,
     );
-    if (answer !== 'End Session') return;
+    if (answer !== end) return;
     const client = await relayFor(this.fleets, this.pool, fleet, true);
     await client.closeSession(session.id, 'closed from the Sessions view');
     this.refresh();
@@ -145,7 +150,7 @@ export class SessionsView implements vscode.TreeDataProvider<SessionNode>, vscod
   private async pick(title: string): Promise<Extract<SessionNode, { kind: 'session' }> | undefined> {
     const sessions = (await this.load()).filter((n): n is Extract<SessionNode, { kind: 'session' }> => n.kind === 'session');
     if (sessions.length === 0) {
-      void showInformation('CMDOP: The active fleet has no live sessions.');
+      void showInformation(vscode.l10n.t('CMDOP: The active fleet has no live sessions.'));
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(

@@ -23,8 +23,8 @@ export class FleetStatusBar implements vscode.Disposable {
   }
 
   showSignedOut(): void {
-    this.item.text = 'CMDOP: Sign in';
-    this.item.tooltip = 'Sign in to CMDOP';
+    this.item.text = vscode.l10n.t('CMDOP: Sign in');
+    this.item.tooltip = vscode.l10n.t('Sign in to CMDOP');
     this.item.command = 'cmdop.signIn';
     this.item.backgroundColor = undefined;
   }

@@ -65,7 +65,7 @@ describe('the listing: README pictures, links and the packaged files', () => {
       .map((line) => line.trim())
       .filter(Boolean);
     const allowed =
-      /^(dist\/[\w]+\.js|dist\/cmdop_terminal\.proto|package\.json|package\.nls\.json|README\.md|CHANGELOG\.md|LICENSE|media\/icon\.png|media\/cmdop\.svg|media\/walkthrough\/[\w-]+\.md)$/;
+      /^(dist\/[\w]+\.js|dist\/cmdop_terminal\.proto|package\.json|package\.nls\.json|l10n\/bundle\.l10n\.json|README\.md|CHANGELOG\.md|LICENSE|media\/icon\.png|media\/cmdop\.svg|media\/walkthrough\/[\w-]+\.md)$/;
     assert.deepEqual(
       listed.filter((file) => !allowed.test(file)),
       [],

@@ -9,12 +9,15 @@ import type { FleetKeyStore } from '../../core/credentials/fleetKeys';
 
 export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Promise<void> {
   const secret = await vscode.window.showInputBox({
-    title: 'CMDOP: Add Fleet API Key',
-    prompt: "Paste a fleet API key (from the fleet settings in the CMDOP cabinet). It is kept in VS Code's secret storage only.",
+    title: vscode.l10n.t('CMDOP: Add Fleet API Key'),
+    prompt: vscode.l10n.t(
+      "Paste a fleet API key (from the fleet settings in the CMDOP cabinet). It is kept in VS Code's secret storage only.",
+    ),
     placeHolder: 'cmdop_…',
     password: true,
     ignoreFocusOut: true,
-    validateInput: (value) => (looksLikeApiKey(value.trim()) ? undefined : 'A fleet API key starts with "cmdop_" and has no spaces.'),
+    validateInput: (value) =>
+      looksLikeApiKey(value.trim()) ? undefined : vscode.l10n.t('A fleet API key starts with "cmdop_" and has no spaces.'),
   });
   if (!secret) return;
   const key = secret.trim();
@@ -23,17 +26,23 @@ export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Pro
     learned = await context.learnKey({ kind: 'apiKey', source: 'explicit', secret: key });
   } catch (err) {
     const reason = err instanceof CredentialRefusedError ? err.reason : (err as Error).message;
-    void showError(`CMDOP: The API key you entered was refused: ${notificationText(reason)}. Nothing was stored.`);
+    void showError(vscode.l10n.t('CMDOP: The API key you entered was refused: {0}. Nothing was stored.', notificationText(reason)));
     return;
   }
   const existing = keys.list().find((k) => k.fleetId === learned.fleet.id);
   if (existing) {
-    const replace = await showWarning(
-      `Fleet "${learned.fleet.name}" already has a stored key ("${existing.keyName}"). Replace it with "${learned.keyName}"?`,
+    const replace = vscode.l10n.t('Replace');
+    const answer = await showWarning(
+      vscode.l10n.t(
+        'Fleet "{0}" already has a stored key ("{1}"). Replace it with "{2}"?',
+        learned.fleet.name,
+        existing.keyName,
+        learned.keyName,
+      ),
       { modal: true },
-      'Replace',
+      replace,
     );
-    if (replace !== 'Replace') return;
+    if (answer !== replace) return;
   }
   await keys.save(
     {
@@ -46,13 +55,24 @@ export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Pro
     key,
   );
   await context.setActiveFleet(learned.fleet.id);
-  const expiry = learned.expiresAt ? `It expires ${new Date(learned.expiresAt).toLocaleDateString()}.` : '';
+  const keyName = notificationName(learned.keyName);
+  const fleetName = notificationName(learned.fleet.name);
   void showInformation(
-    `CMDOP: Stored key "${notificationName(learned.keyName)}" for fleet "${notificationName(learned.fleet.name)}". ${expiry}`.trim(),
+    learned.expiresAt
+      ? vscode.l10n.t(
+          'CMDOP: Stored key "{0}" for fleet "{1}". It expires {2}.',
+          keyName,
+          fleetName,
+          new Date(learned.expiresAt).toLocaleDateString(),
+        )
+      : vscode.l10n.t('CMDOP: Stored key "{0}" for fleet "{1}".', keyName, fleetName),
   );
   if (!learned.expiresAt) {
     void showWarning(
-      `CMDOP: Key "${notificationName(learned.keyName)}" never expires. Consider issuing one with an expiry in the fleet settings and rotating to it.`,
+      vscode.l10n.t(
+        'CMDOP: Key "{0}" never expires. Consider issuing one with an expiry in the fleet settings and rotating to it.',
+        notificationName(learned.keyName),
+      ),
     );
   }
 }
@@ -60,16 +80,20 @@ export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Pro
 export async function removeApiKey(context: FleetContext, keys: FleetKeyStore): Promise<void> {
   const stored = keys.list();
   if (stored.length === 0) {
-    void showInformation('CMDOP: No fleet API keys are stored.');
+    void showInformation(vscode.l10n.t('CMDOP: No fleet API keys are stored.'));
     return;
   }
   const describe = async (fleetId: string): Promise<string> => {
     const secret = await keys.secretFor(fleetId);
-    if (!secret) return 'secret missing from this machine';
+    if (!secret) return vscode.l10n.t('secret missing from this machine');
     try {
       const learned = await context.learnKey({ kind: 'apiKey', source: 'active', secret, fleetId });
-      const expiry = learned.expiresAt ? `expires ${new Date(learned.expiresAt).toLocaleDateString()}` : 'never expires';
-      const used = learned.lastUsedAt ? `last used ${new Date(learned.lastUsedAt).toLocaleString()}` : 'never used';
+      const expiry = learned.expiresAt
+        ? vscode.l10n.t('expires {0}', new Date(learned.expiresAt).toLocaleDateString())
+        : vscode.l10n.t('never expires');
+      const used = learned.lastUsedAt
+        ? vscode.l10n.t('last used {0}', new Date(learned.lastUsedAt).toLocaleString())
+        : vscode.l10n.t('never used');
       return `${expiry} · ${used}`;
     } catch (err) {
       return (err as Error).message;
@@ -77,15 +101,23 @@ export async function removeApiKey(context: FleetContext, keys: FleetKeyStore): 
   };
   const picked = await vscode.window.showQuickPick(
     Promise.all(stored.map(async (k) => ({ ...storedKeyPickText(k.fleetName, k.keyName, await describe(k.fleetId)), fleetId: k.fleetId }))),
-    { title: 'CMDOP: Remove Fleet API Key', placeHolder: "Which fleet's key should be removed from this machine?" },
+    {
+      title: vscode.l10n.t('CMDOP: Remove Fleet API Key'),
+      placeHolder: vscode.l10n.t("Which fleet's key should be removed from this machine?"),
+    },
   );
   if (!picked) return;
+  const remove = vscode.l10n.t('Remove');
   const sure = await showWarning(
-    `Remove the stored key "${picked.description}" of fleet "${picked.label}"? It stays valid on the server; revoke it in the cabinet if it leaked.`,
+    vscode.l10n.t(
+      'Remove the stored key "{0}" of fleet "{1}"? It stays valid on the server; revoke it in the cabinet if it leaked.',
+      picked.description ?? '',
+      picked.label,
+    ),
     { modal: true },
-    'Remove',
+    remove,
   );
-  if (sure !== 'Remove') return;
+  if (sure !== remove) return;
   await keys.remove(picked.fleetId);
   context.refresh();
 }

@@ -47,8 +47,8 @@ export async function runOnFleet(deps: FanOutCommandDeps, row: unknown): Promise
   if (!fleet) return;
   refuseGuests(fleet);
   const pattern = await vscode.window.showInputBox({
-    title: `Run on Fleet: ${fleet.name}`,
-    prompt: 'Hostname pattern (glob, e.g. web-* or web-*, db-1). Leave empty for every online machine.',
+    title: vscode.l10n.t('Run on Fleet: {0}', fleet.name),
+    prompt: vscode.l10n.t('Hostname pattern (glob, e.g. web-* or web-*, db-1). Leave empty for every online machine.'),
     placeHolder: 'web-*',
     ignoreFocusOut: true,
   });
@@ -107,7 +107,7 @@ async function pickFleet(deps: FanOutCommandDeps): Promise<FleetInfo | undefined
   const active = deps.fleets.activeFleetId();
   const picked = await vscode.window.showQuickPick(
     choices.map((c) => ({ ...fleetPickText(c.fleet, c.fleet.id === active), fleet: c.fleet })),
-    { title: 'Run on Fleet: which fleet?', placeHolder: 'Pick a fleet' },
+    { title: vscode.l10n.t('Run on Fleet: which fleet?'), placeHolder: vscode.l10n.t('Pick a fleet') },
   );
   return picked?.fleet;
 }

@@ -44,8 +44,8 @@ async function askPath(deps: MachineFilesDeps, machine: Machine, title: string, 
   const { files } = await deps.provider.filesOn(machine.fleet.id, machine.hostname);
   const home = await files.home();
   const typed = await vscode.window.showInputBox({
-    title: `${title} (${labelText(machine.hostname)})`,
-    prompt: `A path on ${machine.hostname}: absolute, or from its home with ~/`,
+    title: vscode.l10n.t('{0} ({1})', title, labelText(machine.hostname)),
+    prompt: vscode.l10n.t('A path on {0}: absolute, or from its home with ~/', machine.hostname),
     value: `${home}${suffix}`,
     ignoreFocusOut: true,
   });
@@ -85,7 +85,8 @@ async function searchRoot(deps: MachineFilesDeps, arg: unknown): Promise<vscode.
   }
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === MACHINE_FILES_SCHEME);
   if (folders.length === 1) return folders[0].uri;
-  if (folders.length > 1) return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Search which machine folder?' }))?.uri;
+  if (folders.length > 1)
+    return (await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Search which machine folder?') }))?.uri;
   const machine = await machineOf(deps, arg, 'Search files on a machine');
   if (!machine) return undefined;
   const { files } = await deps.provider.filesOn(machine.fleet.id, machine.hostname);
@@ -120,14 +121,14 @@ export async function findInMachineFolder(deps: MachineFilesDeps, arg: unknown):
   if (!root) return;
   const { hostname, path } = locationOfUri(root);
   const pattern = await vscode.window.showInputBox({
-    title: `Find in ${labelText(hostname)}:${labelText(path, MESSAGE_LIMIT)}`,
-    prompt: 'Regular expression to find in the files (case-insensitive)',
+    title: vscode.l10n.t('Find in {0}:{1}', labelText(hostname), labelText(path, MESSAGE_LIMIT)),
+    prompt: vscode.l10n.t('Regular expression to find in the files (case-insensitive)'),
     ignoreFocusOut: true,
   });
   if (!pattern) return;
   const glob = await vscode.window.showInputBox({
-    title: `Find "${pattern}" in ${labelText(hostname)}:${labelText(path, MESSAGE_LIMIT)}`,
-    prompt: 'Only in files whose name matches (glob, e.g. *.conf); empty for every file',
+    title: vscode.l10n.t('Find "{0}" in {1}:{2}', pattern, labelText(hostname), labelText(path, MESSAGE_LIMIT)),
+    prompt: vscode.l10n.t('Only in files whose name matches (glob, e.g. *.conf); empty for every file'),
     ignoreFocusOut: true,
   });
   if (glob === undefined) return;
@@ -135,11 +136,17 @@ export async function findInMachineFolder(deps: MachineFilesDeps, arg: unknown):
   const result = await files.search({ path, contentPattern: pattern, filenamePattern: glob.trim() });
   const hits = searchHits(result);
   if (hits.length === 0) {
-    void showInformation(`No match for "${pattern}" in ${hostname}:${path}.`);
+    void showInformation(vscode.l10n.t('No match for "{0}" in {1}:{2}.', pattern, hostname, path));
     return;
   }
   const picked = await vscode.window.showQuickPick(hitItems(hits), {
-    title: `${hits.length}${result.truncated ? '+' : ''} matches for "${pattern}" in ${labelText(hostname)}:${labelText(path, MESSAGE_LIMIT)}`,
+    title: vscode.l10n.t(
+      '{0} matches for "{1}" in {2}:{3}',
+      `${hits.length}${result.truncated ? '+' : ''}`,
+      pattern,
+      labelText(hostname),
+      labelText(path, MESSAGE_LIMIT),
+    ),
     matchOnDescription: true,
     matchOnDetail: true,
   });
@@ -153,8 +160,8 @@ export async function goToMachineFile(deps: MachineFilesDeps, arg: unknown): Pro
   const { hostname, path } = locationOfUri(root);
   const { files } = await deps.provider.filesOn(root.authority, hostname);
   const pick = vscode.window.createQuickPick<HitItem>();
-  pick.title = `Go to File on ${labelText(hostname)}:${labelText(path, MESSAGE_LIMIT)}`;
-  pick.placeholder = 'Type part of a file name (or a glob such as *.conf)';
+  pick.title = vscode.l10n.t('Go to File on {0}:{1}', labelText(hostname), labelText(path, MESSAGE_LIMIT));
+  pick.placeholder = vscode.l10n.t('Type part of a file name (or a glob such as *.conf)');
   pick.matchOnDescription = true;
   let timer: NodeJS.Timeout | undefined;
   let asked = 0;
@@ -228,8 +235,8 @@ async function fileToCompare(
   path =
     path ??
     (await vscode.window.showInputBox({
-      title: 'Compare File Across Machines',
-      prompt: "Path on the machines (~/ is each machine's home)",
+      title: vscode.l10n.t('Compare File Across Machines'),
+      prompt: vscode.l10n.t("Path on the machines (~/ is each machine's home)"),
       value: '~/',
       ignoreFocusOut: true,
     }));
@@ -240,8 +247,8 @@ async function compareOnMachines(deps: MachineFilesDeps, request: CompareRequest
   const wanted = Array.isArray(request.hostnames)
     ? request.hostnames.map(String).join(',')
     : await vscode.window.showInputBox({
-        title: `Compare ${path} across machines in ${labelText(fleet.name)}`,
-        prompt: 'Hostname pattern (glob, e.g. web-* or web-1, db-1). Empty for every online machine.',
+        title: vscode.l10n.t('Compare {0} across machines in {1}', path, labelText(fleet.name)),
+        prompt: vscode.l10n.t('Hostname pattern (glob, e.g. web-* or web-1, db-1). Empty for every online machine.'),
         ignoreFocusOut: true,
       });
   if (wanted === undefined) return;
@@ -274,7 +281,7 @@ async function compareOnMachines(deps: MachineFilesDeps, request: CompareRequest
   const results = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `CMDOP: reading ${path} on ${targets.run.length} machines`,
+      title: vscode.l10n.t('CMDOP: reading {0} on {1} machines', path, targets.run.length),
       cancellable: true,
     },
     (_progress, token) => {

@@ -94,7 +94,7 @@ export async function askCommand(history: CommandHistory, title: string): Promis
     recent.filter((c) => c !== except).map((command) => ({ label: displayCommand(command), description: 'recent', command }));
   const pick = vscode.window.createQuickPick<CommandItem>();
   pick.title = title;
-  pick.placeholder = "Type a command to run in the machine's shell, or pick a recent one";
+  pick.placeholder = vscode.l10n.t("Type a command to run in the machine's shell, or pick a recent one");
   pick.items = recentItems();
   pick.onDidChangeValue((value) => {
     const typed = value.trim();
@@ -125,8 +125,8 @@ export async function pickMachine(deps: MachineCommandDeps, purpose = 'Run on a 
   const toItems = (machines: Machine[]): MachinePick[] =>
     pickerOrder(machines, recent).map((m) => ({ ...machinePickText(m, recent.includes(m.hostname)), machine: m }));
   const pick = vscode.window.createQuickPick<MachinePick>();
-  pick.title = `${purpose} in ${labelText(fleet.name)}`;
-  pick.placeholder = 'Filter machines by name';
+  pick.title = vscode.l10n.t('{0} in {1}', purpose, labelText(fleet.name));
+  pick.placeholder = vscode.l10n.t('Filter machines by name');
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
   pick.busy = true;

@@ -62,7 +62,7 @@ export async function rerun(deps: RunsCommandDeps, row: unknown, which: 'all' | 
   const run = runOf(deps, row);
   const hostnames = run.fanOut.results.filter((r) => which === 'all' || isFailure(r) || r.outcome === 'cancelled').map((r) => r.hostname);
   if (hostnames.length === 0) {
-    void showInformation(`Nothing to rerun: no machine failed in "${run.command}".`);
+    void showInformation(vscode.l10n.t('Nothing to rerun: no machine failed in "{0}".', run.command));
     return;
   }
   await launchFanOut(deps, await fleetById(deps.fleets, run.fleetId), hostnames, run.command, {

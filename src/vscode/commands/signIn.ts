@@ -15,5 +15,5 @@ export async function signIn(keeper: TokenKeeper): Promise<void> {
 
 export async function signOut(removeSession: () => Promise<void>): Promise<void> {
   await removeSession();
-  void showInformation('CMDOP: Signed out.');
+  void showInformation(vscode.l10n.t('CMDOP: Signed out.'));
 }

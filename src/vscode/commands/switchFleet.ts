@@ -9,15 +9,17 @@ import { fleetById } from '../relayAccess';
 export async function switchFleet(context: FleetContext, env: Readonly<Record<string, string | undefined>>): Promise<void> {
   const choices = await context.choices();
   if (choices.length === 0) {
-    const action = await showInformation('CMDOP: No fleets yet. Sign in or add a fleet API key.', 'Sign In', 'Add Fleet API Key');
-    if (action === 'Sign In') await vscode.commands.executeCommand('cmdop.signIn');
-    if (action === 'Add Fleet API Key') await vscode.commands.executeCommand('cmdop.addApiKey');
+    const signIn = vscode.l10n.t('Sign In');
+    const addKey = vscode.l10n.t('Add Fleet API Key');
+    const action = await showInformation(vscode.l10n.t('CMDOP: No fleets yet. Sign in or add a fleet API key.'), signIn, addKey);
+    if (action === signIn) await vscode.commands.executeCommand('cmdop.signIn');
+    if (action === addKey) await vscode.commands.executeCommand('cmdop.addApiKey');
     return;
   }
   const active = context.activeFleetId();
   const picked = await vscode.window.showQuickPick(
     choices.map((c) => ({ ...fleetPickText(c.fleet, c.fleet.id === active, c.sources.map(sourceLabel)), fleetId: c.fleet.id })),
-    { title: 'CMDOP: Switch Fleet', placeHolder: 'Pick the fleet to work in' },
+    { title: vscode.l10n.t('CMDOP: Switch Fleet'), placeHolder: vscode.l10n.t('Pick the fleet to work in') },
   );
   if (!picked) return;
   await activate(context, env, picked.fleetId);
@@ -42,6 +44,8 @@ export async function setActiveFleet(
 async function activate(context: FleetContext, env: Readonly<Record<string, string | undefined>>, fleetId: string): Promise<void> {
   await context.setActiveFleet(fleetId);
   if (env.CMDOP_API_KEY?.trim()) {
-    void showWarning("CMDOP: CMDOP_API_KEY is set in this window's environment and takes precedence over the fleet you picked.");
+    void showWarning(
+      vscode.l10n.t("CMDOP: CMDOP_API_KEY is set in this window's environment and takes precedence over the fleet you picked."),
+    );
   }
 }

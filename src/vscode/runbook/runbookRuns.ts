@@ -21,12 +21,13 @@ export async function runBlock(host: RunbookHost, args: RunBlockArgs): Promise<v
     const how: RunRequest = { via: 'runbook', command: args.command, openBlocks: openRunbookBlocks() };
     if (args.hostnames.length === 1) {
       if (!runFromOwnUi(how)) {
+        const run = vscode.l10n.t('Run');
         const answer = await showWarning(
-          `Run \`${args.command}\` on ${notificationName(args.hostnames[0])}?`,
-          { modal: true, detail: 'This run was not started from a block of an open runbook.' },
-          'Run',
+          vscode.l10n.t('Run `{0}` on {1}?', args.command, notificationName(args.hostnames[0])),
+          { modal: true, detail: vscode.l10n.t('This run was not started from a block of an open runbook.') },
+          run,
         );
-        if (answer !== 'Run') return;
+        if (answer !== run) return;
       }
       await host.runOnMachine(args.fleetId, String(args.hostnames[0]), args.command);
       return;
@@ -49,8 +50,8 @@ type MachinePick = vscode.QuickPickItem & { machine: MachineFact };
 export async function runBlockOn(host: RunbookHost, facts: () => FleetFacts, args: RunBlockOnArgs): Promise<void> {
   await guard(host, async () => {
     const pick = vscode.window.createQuickPick<MachinePick>();
-    pick.title = 'Run this block on…';
-    pick.placeholder = 'Pick machines (type to search the fleet)';
+    pick.title = vscode.l10n.t('Run this block on…');
+    pick.placeholder = vscode.l10n.t('Pick machines (type to search the fleet)');
     pick.canSelectMany = true;
     pick.matchOnDescription = true;
     const toItems = (machines: MachineFact[]): MachinePick[] =>
