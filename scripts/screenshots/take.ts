@@ -1,6 +1,6 @@
 // Takes the README's screenshots: the packaged extension in code-server against the local fleet server, driven
 // through Chromium by the e2e harness, as a person would use it. Writes media/screenshots/*.png.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeCenter, waitForNotice } from '../../test/e2e/flows/notices';
@@ -172,6 +172,7 @@ async function main(): Promise<void> {
     throw error;
   } finally {
     await session.close();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
