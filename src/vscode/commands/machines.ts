@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { acceptedCommand, type CommandHistory } from '../../core/fanOut/commandHistory';
 import { CmdopError } from '../../core/errors';
-import type { FleetApi, Machine } from '../../core/fleet/fleetApi';
+import type { FleetApi, Machine, MachinePage } from '../../core/fleet/fleetApi';
 import type { FleetContext } from '../../core/fleet/fleetContext';
 import { machinePickText } from '../../core/display/pickItems';
+import { runPicker } from '../../core/display/picker';
 import { labelText } from '../../core/display/safeText';
 import { pickerOrder } from '../../core/fleet/machines';
 import type { RelayPool } from '../../core/relay/relayPool';
@@ -129,36 +130,16 @@ export async function pickMachine(deps: MachineCommandDeps, purpose = 'Run on a 
   pick.placeholder = vscode.l10n.t('Filter machines by name');
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
-  pick.busy = true;
-  pick.show();
-  const first = await deps.api.machines(credential, fleet.id, { page: 1, pageSize: 200 });
-  pick.items = toItems(first.results);
-  pick.busy = false;
-  let searchTimer: NodeJS.Timeout | undefined;
-  if (first.has_next) {
+  let first: MachinePage | undefined;
+  const chosen = await runPicker(pick, {
     // Large fleets: the first page is local, the rest is searched on the server as the user types.
-    const search = async (value: string) => {
-      pick.busy = true;
-      const page = await deps.api
-        .machines(credential, fleet.id, { page: 1, pageSize: 200, search: value.trim() || undefined })
-        .catch(() => first);
-      pick.items = toItems(page.results);
-      pick.busy = false;
-    };
-    pick.onDidChangeValue((value) => {
-      clearTimeout(searchTimer);
-      searchTimer = setTimeout(() => void search(value), 250);
-    });
-  }
-  const chosen = await new Promise<MachinePick | undefined>((resolve) => {
-    pick.onDidAccept(() => {
-      resolve(pick.selectedItems[0]);
-      pick.hide();
-    });
-    pick.onDidHide(() => resolve(undefined));
-  });
-  clearTimeout(searchTimer);
-  pick.dispose();
+    load: async (text) => {
+      if (!first) first = await deps.api.machines(credential, fleet.id, { page: 1, pageSize: 200 });
+      if (!text || !first.has_next) return toItems(first.results);
+      return toItems((await deps.api.machines(credential, fleet.id, { page: 1, pageSize: 200, search: text })).results);
+    },
+    same: (a, b) => a.machine.hostname === b.machine.hostname,
+  }).then((items) => items?.[0]);
   return chosen && { fleet, machine: chosen.machine };
 }
 

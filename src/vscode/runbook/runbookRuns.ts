@@ -2,6 +2,7 @@ import { type RunRequest, runFromOwnUi } from '../../core/commands/commandArgume
 import * as vscode from 'vscode';
 import { showError, showWarning } from '../notify';
 import { machineFactPickText } from '../../core/display/pickItems';
+import { runPicker } from '../../core/display/picker';
 import { notificationName } from '../../core/display/safeText';
 import type { FleetFacts } from '../../core/runbook/fleetFacts';
 import type { MachineFact, RunBlockArgs, RunBlockOnArgs } from '../../core/runbook/protocol';
@@ -58,36 +59,16 @@ export async function runBlockOn(host: RunbookHost, facts: () => FleetFacts, arg
       [...machines]
         .sort((a, b) => Number(b.online) - Number(a.online) || a.hostname.localeCompare(b.hostname))
         .map((m) => ({ ...machineFactPickText(m), machine: m }));
-    pick.busy = true;
-    pick.show();
-    const load = async (text: string) => {
-      pick.busy = true;
-      const chosen = pick.selectedItems;
-      const found = toItems(
-        await facts()
-          .search(args.fleetId, text)
-          .catch(() => []),
-      );
-      const keep = chosen.filter((c) => !found.some((f) => f.machine.hostname === c.machine.hostname));
-      pick.items = [...keep, ...found];
-      pick.selectedItems = pick.items.filter((i) => chosen.some((c) => c.machine.hostname === i.machine.hostname));
-      pick.busy = false;
-    };
-    await load('');
-    let timer: NodeJS.Timeout | undefined;
-    pick.onDidChangeValue((value) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void load(value.trim()), 250);
+    const chosen = await runPicker(pick, {
+      load: async (text) =>
+        toItems(
+          await facts()
+            .search(args.fleetId, text)
+            .catch(() => []),
+        ),
+      same: (a, b) => a.machine.hostname === b.machine.hostname,
     });
-    const hostnames = await new Promise<string[] | undefined>((resolve) => {
-      pick.onDidAccept(() => {
-        resolve((pick.selectedItems.length ? pick.selectedItems : pick.activeItems).map((i) => i.machine.hostname));
-        pick.hide();
-      });
-      pick.onDidHide(() => resolve(undefined));
-    });
-    clearTimeout(timer);
-    pick.dispose();
+    const hostnames = chosen?.map((i) => i.machine.hostname);
     if (hostnames?.length) await runBlock(host, { fleetId: args.fleetId, hostnames, command: args.command });
   });
 }
