@@ -4,7 +4,7 @@ import { storedKeyPickText } from '../../core/display/pickItems';
 import { notificationName, notificationText } from '../../core/display/safeText';
 import { looksLikeApiKey } from '../../core/credentials/credential';
 import { CredentialRefusedError } from '../../core/errors';
-import type { FleetContext } from '../../core/fleet/fleetContext';
+import type { FleetContext, LearnedKey } from '../../core/fleet/fleetContext';
 import type { FleetKeyStore } from '../../core/credentials/fleetKeys';
 
 export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Promise<void> {
@@ -55,6 +55,11 @@ export async function addApiKey(context: FleetContext, keys: FleetKeyStore): Pro
     key,
   );
   await context.setActiveFleet(learned.fleet.id);
+  announceStoredKey(learned);
+}
+
+/** Says which key was stored for which fleet, and warns about a key that never expires. */
+function announceStoredKey(learned: LearnedKey): void {
   const keyName = notificationName(learned.keyName);
   const fleetName = notificationName(learned.fleet.name);
   void showInformation(
