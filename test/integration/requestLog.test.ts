@@ -112,12 +112,13 @@ describe('request log at trace level over a full session', () => {
       /\[debug\] HTTP GET http:\/\/127\.0\.0\.1:\d+\/api\/whoami → 200/,
       /\[debug\] HTTP GET http:\/\/127\.0\.0\.1:\d+\/api\/whoami → 401/,
       /\[debug\] HTTP POST http:\/\/127\.0\.0\.1:\d+\/token\/revocation → 200/,
-      /\[debug\] gRPC \/terminal\.TerminalStreamingService\/CreateSession → OK \(\d+ ms\)/,
+      // A session opens and streams in one call where the relay offers it (our marked extension).
+      /\[debug\] gRPC \/terminal\.TerminalStreamingService\/StreamSessionOutput → OK \(\d+ ms\)/,
       /\[debug\] gRPC \/terminal\.TerminalStreamingService\/SendInput → OK/,
       /\[debug\] gRPC \/terminal\.TerminalStreamingService\/StreamSessionOutput → OK/,
       /\[trace\] HTTP POST http:\/\/127\.0\.0\.1:\d+\/token headers .*device_code=\[redacted\]/,
       /\[trace\] HTTP POST http:\/\/127\.0\.0\.1:\d+\/token headers .*refresh_token=\[redacted\]/,
-      /\[trace\] gRPC \/terminal\.TerminalStreamingService\/CreateSession start, metadata .*"authorization":"\[redacted\]".*"workspace_id":"acme-prod"/,
+      /\[trace\] gRPC \/terminal\.TerminalStreamingService\/StreamSessionOutput start, metadata .*"authorization":"\[redacted\]".*"workspace_id":"acme-prod".*"x-cmdop-agent-id":"web-1"/,
     ]) {
       assert.match(text, expected);
     }
