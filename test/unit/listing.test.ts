@@ -1,7 +1,7 @@
 // The Marketplace and Open VSX pages are the README and the files of the .vsix. vsce rewrites the README's
-// relative links to the repository (so the screenshots are read from GitHub, not from the package), refuses SVG
+// relative links to the repository (pages read the screenshots from GitHub; the package carries them too), refuses SVG
 // images, and packages what .vscodeignore lets through: these checks catch a broken or oversized picture, a
-// link to a file that is not there, and source, tests or screenshots slipping into the package.
+// link to a file that is not there, and source or tests slipping into the package.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -65,7 +65,7 @@ describe('the listing: README pictures, links and the packaged files', () => {
       .map((line) => line.trim())
       .filter(Boolean);
     const allowed =
-      /^(dist\/[\w]+\.js|dist\/cmdop_terminal\.proto|package\.json|package\.nls\.json|l10n\/bundle\.l10n\.json|README\.md|CHANGELOG\.md|LICENSE|media\/icon\.png|media\/cmdop\.svg|media\/walkthrough\/[\w-]+\.md)$/;
+      /^(dist\/[\w]+\.js|dist\/cmdop_terminal\.proto|package\.json|package\.nls\.json|l10n\/bundle\.l10n\.json|README\.md|CHANGELOG\.md|LICENSE|media\/icon\.png|media\/cmdop\.svg|media\/walkthrough\/[\w-]+\.md|media\/screenshots\/[\w-]+\.png)$/;
     assert.deepEqual(
       listed.filter((file) => !allowed.test(file)),
       [],
@@ -73,6 +73,9 @@ describe('the listing: README pictures, links and the packaged files', () => {
     );
     for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png'])
       assert.ok(listed.includes(needed), `${needed} is not packaged`);
+    // The screenshots travel in the package too, so the page is whole even where GitHub cannot be reached.
+    for (const [, picture] of readFileSync(join(root, 'README.md'), 'utf8').matchAll(/\]\((media\/screenshots\/[\w-]+\.png)\)/g))
+      assert.ok(listed.includes(picture), `${picture} is shown by the README but not packaged`);
     const manifest = readFileSync(join(root, 'package.json'), 'utf8');
     for (const [, media] of manifest.matchAll(/"(media\/[^"]+)"/g))
       assert.ok(listed.includes(media), `${media} is used by package.json but not packaged`);
