@@ -1,7 +1,7 @@
 // Files on a machine in VS Code's own explorer and editor, against the local fleet server's file RPCs: each
 // stand-in machine's home folder, edited in the editor and seen from a real shell on the same machine.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
 import { repoRoot, type Session, useWorkbench, waitFor } from './harness';
@@ -30,9 +30,10 @@ async function waitForExplorerItem(session: Session, name: string, timeoutMs = 3
 }
 
 function explorerRow(session: Session, name: string) {
+  const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   return session.page
     .locator(EXPLORER_ROWS)
-    .filter({ has: session.page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) })
+    .filter({ has: session.page.locator('.label-name', { hasText: exact }) })
     .first();
 }
 
@@ -142,6 +143,33 @@ describe('files on a machine: explorer, editor and a shell on the same machine',
     await waitFor(
       'a file of web-1 read again',
       async () => ((await editorLines(session)).some((l) => l.includes('Etc/UTC')) ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
+  });
+
+  ui.test("a file copied in web-1's folder and pasted into db-1's lands on db-1", async (wb, session) => {
+    const fleet = fleetOf(session);
+    const dbHome = fleet.homeOf('acme-prod', 'db-1');
+    await wb.views.openContainer('CMDOP');
+    await wb.views.expandTreeItem(VIEW, 'Acme Production');
+    await treeContextAction(session, VIEW, 'db-1', 'Add Machine Folder to Workspace…');
+    await waitFor("db-1's home proposed", async () => ((await wb.quickInput.value()) === dbHome ? true : undefined));
+    await wb.quickInput.submit();
+    // The window becomes a workspace of two machine folders.
+    await wb.views.openContainer('Explorer');
+    const dbRoot = `db-1: ${dbHome}`;
+    await waitForExplorerItem(session, dbRoot, 60_000);
+    await waitForExplorerItem(session, 'from-shell.txt', 30_000);
+    await explorerRow(session, 'from-shell.txt').click();
+    await wb.press('Control+C');
+    await explorerRow(session, dbRoot).click();
+    await wb.press('Control+V');
+    await waitFor(
+      'from-shell.txt on db-1',
+      async () =>
+        existsSync(join(dbHome, 'from-shell.txt')) && readFileSync(join(dbHome, 'from-shell.txt'), 'utf8') === 'made-in-shell\n'
+          ? true
+          : undefined,
       { timeoutMs: 30_000 },
     );
   });
