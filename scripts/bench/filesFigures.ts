@@ -12,16 +12,10 @@ import { MachineFiles } from '../../src/core/files/machineFiles';
 import { protoPath, RelayClient } from '../../src/core/relay/relayClient';
 import { startFolderFileRelay } from '../../test/integration/support/folderFileRelay';
 import { filesSdkFigure } from './filesSdkFigure';
-import { type Figure, type Summary, summarize } from './stats';
+import { type Figure, type Summary, summarize, timed } from './stats';
 
-const RUNS = 5;
-const BIG_BYTES = 50 * 1024 * 1024;
-
-async function timed(call: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await call();
-  return performance.now() - started;
-}
+export const RUNS = 5;
+export const BIG_BYTES = 50 * 1024 * 1024;
 
 type Unary = (req: object, md: grpc.Metadata, cb: (err: grpc.ServiceError | null, res: any) => void) => void;
 

@@ -7,16 +7,8 @@ import { startFleetServer } from '../../fleet-server/src/index';
 import { readWholeFile, READ_CHUNK_BYTES } from '../../src/core/files/chunkedReader';
 import { MachineFiles } from '../../src/core/files/machineFiles';
 import { RelayClient } from '../../src/core/relay/relayClient';
-import { type Figure, summarize } from './stats';
-
-const RUNS = 5;
-const BIG_BYTES = 50 * 1024 * 1024;
-
-async function timed(call: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await call();
-  return performance.now() - started;
-}
+import { BIG_BYTES, RUNS } from './filesFigures';
+import { type Figure, summarize, timed } from './stats';
 
 export async function filesSdkFigure(): Promise<Figure> {
   const server = await startFleetServer();

@@ -6,16 +6,10 @@ import { startRecordingProxy } from '../../fleet-server/src/testing/forwardProxy
 import { FleetApi } from '../../src/core/fleet/fleetApi';
 import { DEFAULT_PROXY_SETTINGS } from '../../src/core/network/proxy';
 import { tlsFetch } from '../../src/core/network/tls';
-import { type Figure, summarize } from './stats';
+import { type Figure, summarize, timed } from './stats';
 
 const RUNS = 60;
 const FRESH_RUNS = 20;
-
-async function timed(call: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await call();
-  return performance.now() - started;
-}
 
 export async function proxyFigures(): Promise<Figure[]> {
   const [server, proxy] = await Promise.all([startFleetServer({ tls: true, publicHost: 'fleet.cmdop.test' }), startRecordingProxy()]);

@@ -1,5 +1,12 @@
 // Small statistics helpers and the figure table every benchmark reports into.
 
+/** Milliseconds one call takes, start to settled. */
+export async function timed(call: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await call();
+  return performance.now() - started;
+}
+
 export function median(values: number[]): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
