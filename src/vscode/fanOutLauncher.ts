@@ -168,7 +168,9 @@ async function confirmRun(
   const limit = timeoutMs ? vscode.l10n.t('{0} s', timeoutMs / 1000) : vscode.l10n.t('no limit');
   const run = vscode.l10n.t('Run');
   const answer = await showWarning(
-    vscode.l10n.t('Run `{0}` on {1} machines in {2}?', command, targets.run.length, notificationName(fleet.name)),
+    targets.run.length === 1
+      ? vscode.l10n.t('Run `{0}` on 1 machine in {1}?', command, notificationName(fleet.name))
+      : vscode.l10n.t('Run `{0}` on {1} machines in {2}?', command, targets.run.length, notificationName(fleet.name)),
     {
       modal: true,
       detail:

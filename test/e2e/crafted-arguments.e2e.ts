@@ -3,31 +3,20 @@
 // connection ever reaches that listener (no credential leaves), the terminals open through our own record of
 // the fleet, and a run it asks for shows the modal with the command and the machine, where Cancel runs nothing.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe } from 'node:test';
-import { defaultVsix, type LocalFleet, repoRoot, type Session, startLocalFleet, useWorkbench, waitFor } from './harness';
+import { defaultVsix, type LocalFleet, type Session, startLocalFleet, useWorkbench, waitFor } from './harness';
 import { treeContextAction } from './flows/contextMenu';
 import { fleetSession } from './flows/fleetSession';
+import { OtherExtension } from './flows/otherExtension';
 
 const STATUS = 'cmdop.status';
 const SHELL_NAME = 'CMDOP: web-1 (Acme Production)';
 const scratch = mkdtempSync(join(tmpdir(), 'cmdop-crafted-'));
-const requestFile = join(scratch, 'request.json');
-
-/** The test extension as a .vsix, packaged from its folder with the same vsce that packages ours. */
-function packageCraftedCaller(): string {
-  const out = join(scratch, 'crafted-caller.vsix');
-  execFileSync(
-    join(repoRoot, 'node_modules', '.bin', 'vsce'),
-    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out],
-    { cwd: join(repoRoot, 'test', 'e2e', 'crafted-caller'), stdio: 'pipe' },
-  );
-  return out;
-}
+const other = new OtherExtension(scratch);
 
 /** A relay address that is nobody's: every connection to it is counted (and dropped). */
 class DecoyRelay {
@@ -47,24 +36,6 @@ class DecoyRelay {
   }
 }
 
-type Outcome = { id: number; ok: boolean; value?: unknown; error?: string };
-let calls = 0;
-
-/** Has the other extension call `command` with `args`; resolves once it says how the call settled. */
-async function callFromOtherExtension(session: Session, command: string, args: unknown[]): Promise<{ settled: Promise<Outcome> }> {
-  const id = ++calls;
-  writeFileSync(requestFile, JSON.stringify({ id, command, args }));
-  await session.wb.runCommand('Crafted Caller: Call CMDOP', { id: 'craftedCaller.call' });
-  const resultFile = `${requestFile}.${id}.result.json`;
-  const settled = waitFor(
-    `${command} called by the other extension to settle`,
-    () => (existsSync(resultFile) ? (JSON.parse(readFileSync(resultFile, 'utf8')) as Outcome) : undefined),
-    { timeoutMs: 60_000 },
-  );
-  settled.catch(() => undefined); // awaited by the test; a rejection before that is not unhandled
-  return { settled };
-}
-
 const shellCount = async (session: Session) => (await session.wb.terminal.names()).filter((n) => n === SHELL_NAME).length;
 
 describe('our commands called by another extension with crafted arguments', () => {
@@ -80,8 +51,8 @@ describe('our commands called by another extension with crafted arguments', () =
     if (!key) throw new Error('no seeded ci-deploy key in acme-prod');
     return fleetSession('crafted-arguments', {
       fleet,
-      vsix: [defaultVsix, packageCraftedCaller()],
-      env: { CMDOP_API_KEY: key, CRAFTED_CALLER_REQUEST: requestFile },
+      vsix: [defaultVsix, other.vsix()],
+      env: { CMDOP_API_KEY: key, ...other.env() },
     });
   });
   after(async () => {
@@ -104,7 +75,7 @@ describe('our commands called by another extension with crafted arguments', () =
           .sessions('acme-prod')
           .filter((s) => s.hostname === 'web-1' && s.state === 'running').length;
       const before = running();
-      const call = await callFromOtherExtension(session, 'cmdop.openShell', [shape]);
+      const call = await other.call(session, 'cmdop.openShell', [shape]);
       assert.equal((await call.settled).ok, true);
       await wb.terminal.waitForName(SHELL_NAME, 30_000);
       await waitFor('a shell session on web-1 at our own relay', () => (running() > before ? true : undefined), { timeoutMs: 30_000 });
@@ -116,7 +87,7 @@ describe('our commands called by another extension with crafted arguments', () =
         fleet: { id: 'acme-prod', name: 'Evil', role: 'Owner', relay: decoyAddress },
         machine: { id: 'x', hostname: 'web-1', name: 'Evil', is_online: true },
       };
-      assert.equal((await (await callFromOtherExtension(session, 'cmdop.openShell', [row])).settled).ok, true);
+      assert.equal((await (await other.call(session, 'cmdop.openShell', [row])).settled).ok, true);
       await waitFor('a second web-1 shell named from our own records', async () =>
         (await shellCount(session)) > shells ? true : undefined,
       );
@@ -144,7 +115,7 @@ describe('our commands called by another extension with crafted arguments', () =
       fleet: { id: 'acme-prod', relay: decoyAddress, role: 'Owner', name: 'Evil' },
       session: { id: shared, hostname: 'web-1', name: 'Evil' },
     };
-    assert.equal((await (await callFromOtherExtension(session, 'cmdop.sessions.attach', [row])).settled).ok, true);
+    assert.equal((await (await other.call(session, 'cmdop.sessions.attach', [row])).settled).ok, true);
     await waitFor('a second terminal attached to web-1, named from our own records', async () =>
       (await attached()) === 2 ? true : undefined,
     );
@@ -153,13 +124,13 @@ describe('our commands called by another extension with crafted arguments', () =
 
   ui.test('a machine-files command with a crafted relay reaches only our own relay', async (wb, session) => {
     const shape = { fleet: { id: 'acme-prod', relay: decoyAddress }, hostname: 'web-1' };
-    const call = await callFromOtherExtension(session, 'cmdop.openMachineFolder', [shape]);
+    const call = await other.call(session, 'cmdop.openMachineFolder', [shape]);
     // Our relay either serves files (the path prompt opens) or says it does not (the command ends with an error).
     const seen = await waitFor(
       'the path prompt for web-1, or the command to end',
       async () => {
         if (/Open Folder on Machine \(web-1\)/.test(await wb.quickInput.title())) return 'prompt';
-        return existsSync(`${requestFile}.${calls}.result.json`) ? 'ended' : undefined;
+        return call.isSettled() ? 'ended' : undefined;
       },
       { timeoutMs: 30_000 },
     );
@@ -184,9 +155,9 @@ describe('our commands called by another extension with crafted arguments', () =
         hostnames: ['web-1'],
         command,
       };
-      const call = await callFromOtherExtension(session, 'cmdop.runOnMachines', [request]);
+      const call = await other.call(session, 'cmdop.runOnMachines', [request]);
       const dialog = await wb.dialogs.waitOpen(30_000);
-      assert.equal(dialog.message, `Run \`${command}\` on 1 machines in Acme Production?`);
+      assert.equal(dialog.message, `Run \`${command}\` on 1 machine in Acme Production?`);
       assert.match(dialog.detail, /Machines: web-1\./);
       await wb.dialogs.clickButton('Cancel');
       const outcome = await call.settled;
@@ -199,7 +170,7 @@ describe('our commands called by another extension with crafted arguments', () =
 
   ui.test('a rerun of a forged run object asks with the run the Runs view holds, never the forged command', async (wb, session) => {
     const command = 'echo crafted-held';
-    const first = await callFromOtherExtension(session, 'cmdop.runOnMachines', [{ fleetId: 'acme-prod', hostnames: ['web-1'], command }]);
+    const first = await other.call(session, 'cmdop.runOnMachines', [{ fleetId: 'acme-prod', hostnames: ['web-1'], command }]);
     await wb.dialogs.clickButton('Run', 30_000);
     const results = (await first.settled).value as { hostname: string; exitCode?: number }[];
     assert.deepEqual(
@@ -211,9 +182,9 @@ describe('our commands called by another extension with crafted arguments', () =
       kind: 'run',
       run: { id: 1, command: forgedCommand, fleetId: 'acme-prod', fanOut: { results: [{ hostname: 'web-1' }] } },
     };
-    const rerun = await callFromOtherExtension(session, 'cmdop.runs.rerunAll', [forged]);
+    const rerun = await other.call(session, 'cmdop.runs.rerunAll', [forged]);
     const dialog = await wb.dialogs.waitOpen(30_000);
-    assert.equal(dialog.message, `Run \`${command}\` on 1 machines in Acme Production?`);
+    assert.equal(dialog.message, `Run \`${command}\` on 1 machine in Acme Production?`);
     await wb.dialogs.clickButton('Cancel');
     await rerun.settled;
     assert.equal(
@@ -231,4 +202,47 @@ describe('our commands called by another extension with crafted arguments', () =
     );
     assert.equal(decoy.connections, 0);
   });
+  // A chat agent's tool call, made here by the other extension through vscode.lm.invokeTool outside a chat request:
+  // VS Code shows the tool's confirmation (our prepareInvocation's title and message) as its own dialog, the one
+  // a person answers before anything is sent. In a chat request the same text is shown in the chat instead.
+  ui.test(
+    "cmdop_runCommand for a chat agent shows VS Code's confirmation with title, host and command; Cancel sends nothing, Continue runs",
+    async (wb, session) => {
+      const marker = join(scratch, 'chat-ran-it');
+      const command = `touch ${marker} && echo chat-confirmed-on-$HOSTNAME`;
+      const sessionsOnServer = () => fleetNow().sessions('acme-prod').length;
+      const before = sessionsOnServer();
+
+      const declined = await other.invokeTool(session, 'cmdop_runCommand', { machines: ['web-1'], command });
+      const dialog = await wb.dialogs.waitOpen(30_000);
+      assert.equal(dialog.message, 'Run on 1 machine in Acme Production?');
+      assert.match(dialog.detail, /^Machines: web-1$/m);
+      assert.ok(dialog.detail.includes(command), `the command is shown: ${dialog.detail}`);
+      assert.match(dialog.detail, /Runs with your own CMDOP credential and role; each machine stops after \d+ s\./);
+      assert.ok(dialog.buttons.includes('Cancel'), `buttons: ${dialog.buttons.join(', ')}`);
+      await wb.dialogs.clickButton('Cancel');
+      const refused = await declined.settled;
+      assert.equal(refused.ok, false, 'the tool call ends as cancelled');
+      assert.match(refused.error ?? '', /cancel/i);
+      assert.equal(sessionsOnServer(), before, 'no session was opened on the server');
+      assert.equal(existsSync(marker), false, 'the command never ran on the machine');
+
+      const accepted = await other.invokeTool(session, 'cmdop_runCommand', { machines: ['web-1'], command });
+      const again = await wb.dialogs.waitOpen(30_000);
+      assert.equal(again.message, 'Run on 1 machine in Acme Production?');
+      const proceed = again.buttons.find((b) => b !== 'Cancel');
+      assert.ok(proceed, `a button to go on: ${again.buttons.join(', ')}`);
+      await wb.dialogs.clickButton(proceed);
+      const ran = await accepted.settled;
+      assert.equal(ran.ok, true, ran.error);
+      assert.match(String(ran.value), /Ran `touch [^`]+` on 1 machine in Acme Production \(run #\d+ in the CMDOP Runs view\)/);
+      assert.match(String(ran.value), /web-1 \(exit 0\):\n```\n[\s\S]*chat-confirmed-on-web-1/);
+      assert.equal(existsSync(marker), true, 'the command ran on web-1');
+      assert.equal(sessionsOnServer(), before + 1, 'one session, on web-1');
+      assert.equal(await wb.dialogs.isOpen(), false, 'VS Code asked once: no second modal of ours');
+      const row = await wb.views.waitForTreeItem('Runs', command, 30_000);
+      assert.match(row.description, /· from chat$/);
+      assert.equal(decoy.connections, 0);
+    },
+  );
 });

@@ -1,13 +1,18 @@
 // One command on many machines — multi-select Run Command…, Run on Fleet… with a glob, the Runs
 // view (exit codes, failures first, grouped outputs, output documents), Cancel closing every session on the
-// server, and a Guest refused before anything is sent. Against the local fleet server's real PTYs.
+// server, and a Guest refused before anything is sent (from the Command Palette and from the chat agent's tool).
+// Against the local fleet server's real PTYs.
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
-import { type Session, useWorkbench, waitFor } from './harness';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe } from 'node:test';
+import { defaultVsix, type Session, useWorkbench, waitFor } from './harness';
 import { treeContextAction } from './flows/contextMenu';
 import { signInThroughUi } from './flows/deviceSignIn';
 import { clickNoticeButton, closeCenter, waitForNotice } from './flows/notices';
 import { fleetOf, fleetSession } from './flows/fleetSession';
+import { OtherExtension } from './flows/otherExtension';
 
 const MACHINES = 'Machines';
 const RUNS = 'Runs';
@@ -67,7 +72,17 @@ async function editorText(session: Session): Promise<string> {
 
 describe('fan-out: one command on many machines', () => {
   // Above two machines a modal asks first; the tests before the last ones run on at most two.
-  const ui = useWorkbench(() => fleetSession('fan-out', { settings: { 'cmdop.fanOut.confirmAbove': 2 } }));
+  // A second extension beside ours invokes the chat agent's tools, as a chat agent would.
+  const scratch = mkdtempSync(join(tmpdir(), 'cmdop-fan-out-'));
+  const other = new OtherExtension(scratch);
+  const ui = useWorkbench(() =>
+    fleetSession('fan-out', {
+      settings: { 'cmdop.fanOut.confirmAbove': 2 },
+      vsix: [defaultVsix, other.vsix()],
+      env: other.env(),
+    }),
+  );
+  after(() => rmSync(scratch, { recursive: true, force: true }));
 
   ui.test(
     'select web-1 and db-1, run a command: one row per machine with its exit code, failures first; a click opens the output',
@@ -275,4 +290,30 @@ describe('fan-out: one command on many machines', () => {
     assert.equal(fleetOf(session).sessions('partner-lab').length, before);
     await closeCenter(session);
   });
+
+  ui.test(
+    "the chat agent's cmdop_runCommand for a Guest fleet is refused in a sentence, with no confirmation and nothing sent",
+    async (wb, session) => {
+      const before = fleetOf(session).sessions('partner-lab').length;
+      // As a model would: list the fleet's machines first (the answer names the role), then ask to run.
+      const listed = await (await other.invokeTool(session, 'cmdop_listMachines', { fleet: 'partner-lab' })).settled;
+      assert.equal(listed.ok, true, listed.error);
+      assert.match(String(listed.value), /Fleet "Partner Lab" \(id partner-lab\); the user's role there: Guest/);
+      assert.match(String(listed.value), /- lab-1: online/);
+
+      const run = await other.invokeTool(session, 'cmdop_runCommand', {
+        fleet: 'partner-lab',
+        machines: ['lab-1'],
+        command: 'touch guest-ran',
+      });
+      const refused = await run.settled;
+      assert.equal(refused.ok, true, refused.error);
+      assert.match(
+        String(refused.value),
+        /^Nothing was run: the user is a Guest in fleet "Partner Lab", and guests are observer-only .* ask a fleet admin for the Member role/,
+      );
+      assert.equal(await wb.dialogs.isOpen(), false, 'no confirmation was asked for a run that cannot happen');
+      assert.equal(fleetOf(session).sessions('partner-lab').length, before, 'nothing reached the server');
+    },
+  );
 });

@@ -160,8 +160,12 @@ describe('confirmation', () => {
 });
 
 /** Fleet tools over an in-memory fleet; records what was run. */
-function toolsWith(options: { role?: Role; signedIn?: boolean; machines?: Machine[]; output?: (hostname: string) => string } = {}) {
-  const fleet: FleetInfo = { id: 'acme-prod', name: 'Acme Production', role: options.role ?? 'Member', relay: 'relay:1' };
+function toolsWith(
+  options: { role?: Role; serverRole?: Role; signedIn?: boolean; machines?: Machine[]; output?: (hostname: string) => string } = {},
+) {
+  // What the status bar last showed (lastKnown) and what the server says now (serverRole: a role changed since).
+  const known: FleetInfo = { id: 'acme-prod', name: 'Acme Production', role: options.role ?? 'Member', relay: 'relay:1' };
+  const fleet: FleetInfo = { ...known, role: options.serverRole ?? known.role };
   const other: FleetInfo = { id: 'partner-lab', name: 'Partner Lab', role: 'Guest', relay: 'relay:1' };
   const context = (f: FleetInfo): ActiveContext => ({
     credential: { kind: 'oauth', source: 'oauth', secret: 't', account: 'alice@acme.test' },
@@ -177,7 +181,7 @@ function toolsWith(options: { role?: Role; signedIn?: boolean; machines?: Machin
       if (options.signedIn === false) return Promise.reject(new NotSignedInError());
       return Promise.resolve(context(fleetId === other.id ? other : fleet));
     },
-    lastKnown: () => (options.signedIn === false ? undefined : context(fleet)),
+    lastKnown: () => (options.signedIn === false ? undefined : context(known)),
     machines: () => Promise.resolve(machines),
     timeoutSeconds: () => 300,
     run: (request) => {
@@ -279,6 +283,27 @@ describe('fleet tools', () => {
 
     const out = toolsWith({ signedIn: false });
     assert.match(await out.tools.listMachines({}), /not signed in to CMDOP.*"CMDOP: Sign In"/);
+  });
+
+  test('a fleet seen as Guest in an earlier answer is not confirmed, and a role changed since then makes the run ask', async () => {
+    const { tools, runs } = toolsWith();
+    const input = { fleet: 'Partner Lab', machines: ['lab-1'], command: 'uptime' };
+    // Not known yet: VS Code asks, whatever the role turns out to be.
+    assert.ok(tools.prepareRun(input).confirmation);
+    await tools.listMachines({ fleet: 'partner-lab' });
+    assert.equal(tools.prepareRun(input).confirmation, undefined);
+    assert.match(await tools.runCommand(input, never), /^Nothing was run: the user is a Guest in fleet "Partner Lab"/);
+    assert.equal(runs.length, 0);
+
+    // Guest when prepared, Member by the time invoke asks the server: the run is marked as not confirmed in chat.
+    const promoted = toolsWith({ role: 'Guest', serverRole: 'Member' });
+    const run = { machines: ['web-1'], command: 'uptime' };
+    assert.equal(promoted.tools.prepareRun(run).confirmation, undefined);
+    await promoted.tools.runCommand(run, never);
+    assert.equal(promoted.runs[0].confirmedInChat, false);
+    // A confirmed call of the same input afterwards is not mistaken for the unconfirmed one.
+    await promoted.tools.runCommand(run, never);
+    assert.equal(promoted.runs[1].confirmedInChat, true);
   });
 
   test('prepareRun answers from the input alone: title, hosts, command and warning', () => {

@@ -21,6 +21,11 @@ export interface ChatRunRequest {
   timeoutMs: number;
   /** True when every machine was named exactly in the confirmation (no glob could have grown the set). */
   namedExactly: boolean;
+  /**
+   * False when VS Code showed no confirmation for this call (the role known locally was Guest, so nothing was
+   * expected to run) but the server now says the user may run: the run must ask the person itself.
+   */
+  confirmedInChat: boolean;
   signal: AbortSignal;
 }
 
@@ -57,6 +62,11 @@ export type ToolAnswer = string;
  * answers; only bugs throw.
  */
 export class FleetTools {
+  /** The fleets (with the user's role) the last server answer listed: lets prepareRun answer without the network. */
+  private readonly seenFleets = new Map<string, FleetInfo>();
+  /** Inputs prepareRun let through without a confirmation, counted, until their invoke comes. */
+  private readonly unconfirmed = new Map<string, number>();
+
   constructor(private readonly deps: FleetToolsDeps) {}
 
   async listMachines(raw: unknown, budget: Budget = {}): Promise<ToolAnswer> {
@@ -90,10 +100,16 @@ export class FleetTools {
     const checked = checkRunCommandInput(raw);
     if (!checked.ok) return { invocationMessage: 'Checking the CMDOP command request' };
     const input = checked.value;
-    const known = this.deps.lastKnown();
-    const knownFleet = known && (!input.fleet || sameFleet(known.fleet, input.fleet)) ? known.fleet : undefined;
-    // A Guest is refused by invoke before anything is sent: asking to confirm first would only confuse.
-    if (knownFleet && !canUseSessions(knownFleet.role)) return { invocationMessage: `Checking your role in ${wholeName(knownFleet.name)}` };
+    const knownFleet = this.knownFleet(input.fleet);
+    // A Guest is refused by invoke before anything is sent: asking to confirm first would only confuse. invoke
+    // is told, so a role that changed since then makes the run ask the person itself.
+    if (knownFleet && !canUseSessions(knownFleet.role)) {
+      const key = inputKey(input);
+      // Bounded: a prepared call whose invoke never came (the request was cancelled) is forgotten eventually.
+      if (this.unconfirmed.size >= 64) this.unconfirmed.delete(this.unconfirmed.keys().next().value!);
+      this.unconfirmed.set(key, (this.unconfirmed.get(key) ?? 0) + 1);
+      return { invocationMessage: `Checking your role in ${wholeName(knownFleet.name)}` };
+    }
     const fleetName = knownFleet?.name ?? input.fleet ?? 'the active fleet';
     const timeout = input.timeoutSeconds ?? this.deps.timeoutSeconds();
     return {
@@ -102,10 +118,29 @@ export class FleetTools {
     };
   }
 
+  /** The fleet the input names (or the active one) as known without asking the server. */
+  private knownFleet(wanted: string | undefined): FleetInfo | undefined {
+    const active = this.deps.lastKnown()?.fleet;
+    if (!wanted) return active;
+    if (active && sameFleet(active, wanted)) return active;
+    return [...this.seenFleets.values()].find((f) => sameFleet(f, wanted));
+  }
+
+  /** Whether prepareRun skipped VS Code's confirmation for this input (consumes that record). */
+  private takeUnconfirmed(input: RunCommandInput): boolean {
+    const key = inputKey(input);
+    const count = this.unconfirmed.get(key) ?? 0;
+    if (count === 0) return false;
+    if (count === 1) this.unconfirmed.delete(key);
+    else this.unconfirmed.set(key, count - 1);
+    return true;
+  }
+
   async runCommand(raw: unknown, signal: AbortSignal, budget: Budget = {}): Promise<ToolAnswer> {
     const checked = checkRunCommandInput(raw);
     if (!checked.ok) return `Nothing was run: ${checked.problem}`;
     const input = checked.value;
+    const confirmedInChat = !this.takeUnconfirmed(input);
     return this.answering(async () => {
       const { fleet, context } = await this.fleetFor(input.fleet);
       if (!canUseSessions(fleet.role)) {
@@ -122,6 +157,7 @@ export class FleetTools {
         command: input.command,
         timeoutMs: (input.timeoutSeconds ?? this.deps.timeoutSeconds()) * 1000,
         namedExactly: !input.machines.some(isGlob),
+        confirmedInChat,
         signal,
       });
       if (!run)
@@ -136,15 +172,23 @@ export class FleetTools {
   async fleetFor(wanted: string | undefined): Promise<{ fleet: FleetInfo; context: ActiveContext }> {
     if (!wanted) {
       const context = await this.deps.current();
-      const choice = (await this.deps.choices()).find((c) => c.fleet.id === context.fleet.id);
+      const choice = (await this.choices()).find((c) => c.fleet.id === context.fleet.id);
       return { fleet: choice?.fleet ?? context.fleet, context };
     }
-    const choices = await this.deps.choices();
+    const choices = await this.choices();
     const choice = choices.find((c) => sameFleet(c.fleet, wanted));
     if (!choice) throw new UnusableFleetError(wanted, choices);
     const context = await this.deps.current(choice.fleet.id);
     if (context.fleet.id !== choice.fleet.id) throw new UnusableFleetError(wanted, choices);
     return { fleet: choice.fleet, context };
+  }
+
+  /** The server's list of the user's fleets, remembered for prepareRun. */
+  private async choices(): Promise<FleetChoice[]> {
+    const choices = await this.deps.choices();
+    this.seenFleets.clear();
+    for (const c of choices) this.seenFleets.set(c.fleet.id, c.fleet);
+    return choices;
   }
 
   /** Mistakes the model or user can act on become answers; bugs (anything that is not a CmdopError) still throw. */
@@ -168,6 +212,11 @@ class UnusableFleetError extends CmdopError {
       `the user cannot use a fleet "${wholeName(wanted)}": ${names ? `the fleets they can use are ${names}` : 'no fleet is reachable with their sign-in or keys'}. Pick one of those, or leave "fleet" out for the active fleet.`,
     );
   }
+}
+
+/** Identifies one tool input between prepareInvocation and invoke (VS Code passes each a copy). */
+function inputKey(input: RunCommandInput): string {
+  return JSON.stringify([input.fleet ?? null, input.machines, input.command, input.timeoutSeconds ?? null]);
 }
 
 function sameFleet(fleet: FleetInfo, wanted: string): boolean {

@@ -23,7 +23,10 @@ export function chatToolDeps(deps: FanOutDeps, lastKnown: () => ActiveContext | 
         origin: 'chat',
         timeoutMs: request.timeoutMs,
         machines: request.machines,
-        confirmed: request.namedExactly,
+        // VS Code's confirmation named exactly these machines; a glob's matches above the threshold, or a call
+        // VS Code did not confirm, are asked again in our own modal.
+        confirmed: request.namedExactly && request.confirmedInChat,
+        fromOutsideOurUi: !request.confirmedInChat,
         signal: request.signal,
       });
       if (!run) return undefined;

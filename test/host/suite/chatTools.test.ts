@@ -1,8 +1,11 @@
-// The chat agent's tools in a real extension host, invoked through vscode.lm.invokeTool. Called by an extension
-// outside a chat request (code-server has no language model, so no chat request), VS Code 1.139 runs the tool
-// without showing its confirmation; the confirmation's text is tested in test/unit/chatTools.test.ts. And
-// vscode.lm.tools lists contributed tools whatever their `when` clause (it filters only what chat offers a
-// model), so after sign-out the tools are checked to answer "not signed in".
+// The chat agent's tools in a real extension host, invoked through vscode.lm.invokeTool outside a chat request
+// (code-server has no language model, so no chat request). There VS Code shows a tool's confirmation as a dialog,
+// but in an extension-test run its dialog service answers every confirmation "yes" by itself, so this suite sees
+// runs go through; the confirmation a person sees, Cancel and Continue, is tested in code-server without the
+// test runner (test/e2e/crafted-arguments.e2e.ts), and a Guest's refusal in test/e2e/fanOut.e2e.ts (this suite
+// signs in with a fleet API key, which is a Member). vscode.lm.tools lists contributed tools whatever their
+// `when` clause (it filters only what chat offers a model), so after sign-out the tools are checked to answer
+// "not signed in".
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CHAT_FLEET_KEY } from './results';
